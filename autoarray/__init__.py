@@ -1,0 +1,22 @@
+"""
+autoarray: masks, arrays and grids of astronomical images, over-sampled light, and PSF
+convolution at the detector's resolution or finer (``convolve_over_sample_size``).
+"""
+
+from autoarray import exc
+from autoarray.mask import mask_2d_util
+from autoarray.mask.mask_2d import Mask2D
+from autoarray.operators.over_sampling import over_sample_util
+from autoarray.operators.over_sampling.over_sampler import OverSampler
+from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.grids.grid_2d import Grid2D
+
+__all__ = [
+    "exc",
+    "Mask2D",
+    "mask_2d_util",
+    "over_sample_util",
+    "OverSampler",
+    "Array2D",
+    "Grid2D",
+]

@@ -1,0 +1,323 @@
+"""The 2D mask (``True`` = masked) and the quantities derived from it."""
+
+import warnings
+from functools import cached_property
+
+import numpy as np
+
+from autoarray import check_util, exc, fits_util
+from autoarray.mask import mask_2d_util
+
+__all__ = ["Mask2D", "DeriveMask2D", "DeriveIndexes2D"]
+
+
+class Mask2D:
+    """
+    A 2D mask paired with its pixel scales and origin. ``True`` means masked (excluded).
+
+    The unmasked pixels, listed row by row, define the "slim" order used by every 1D array
+    on this mask; the "native" representation is the 2D frame with zeros at masked pixels.
+
+    Parameters
+    ----------
+    mask
+        A 2D array of bools (``True`` = masked). It is copied and made read-only.
+    pixel_scales
+        Arcsec per pixel, ``(y, x)``; a single float means square pixels.
+    origin
+        The ``(y, x)`` arcsec coordinate of the frame's geometric centre.
+    invert
+        If True, the given values are inverted first (``True`` = unmasked in the input).
+
+    Raises
+    ------
+    MaskException
+        If ``mask`` is not a 2D array of bools, or the pixel scales are not positive.
+    """
+
+    def __init__(self, mask, pixel_scales, origin=(0.0, 0.0), invert=False):
+        if isinstance(mask, Mask2D):
+            mask = mask.array
+        array = np.array(mask)
+        if array.dtype != bool:
+            raise exc.MaskException(
+                f"mask must be a 2D array of bools (True = masked), got dtype {array.dtype}; "
+                "convert it explicitly, e.g. mask=(values != 0)."
+            )
+        if array.ndim != 2:
+            raise exc.MaskException(
+                f"mask must be a 2D array of bools, got an array of shape {array.shape}."
+            )
+        if invert:
+            array = ~array
+        array.setflags(write=False)
+        self._array = array
+        self.pixel_scales = check_util.pixel_scales_from(pixel_scales, exc.MaskException)
+        self.origin = check_util.origin_from(origin, exc.MaskException)
+
+    # ----------------------------------------------------------------------------- factories
+
+    @classmethod
+    def all_false(cls, shape_native, pixel_scales, origin=(0.0, 0.0)):
+        """A mask of ``shape_native`` with every pixel unmasked."""
+        shape = check_util.pair_of_positive_ints_from(
+            shape_native, "shape_native", exc.MaskException
+        )
+        return cls(np.zeros(shape, dtype=bool), pixel_scales, origin)
+
+    @classmethod
+    def circular(cls, shape_native, radius, pixel_scales, centre=(0.0, 0.0), origin=(0.0, 0.0)):
+        """Unmask the pixels whose centres lie within ``radius`` arcsec of ``centre``."""
+        shape = check_util.pair_of_positive_ints_from(
+            shape_native, "shape_native", exc.MaskException
+        )
+        pixel_scales = check_util.pixel_scales_from(pixel_scales, exc.MaskException)
+        if not radius > 0:
+            raise exc.MaskException(f"radius must be positive (arcsec), got {radius!r}.")
+        array = mask_2d_util.mask_2d_circular_from(shape, pixel_scales, radius, centre, origin)
+        return cls(array, pixel_scales, origin)
+
+    @classmethod
+    def circular_annular(
+        cls,
+        shape_native,
+        inner_radius,
+        outer_radius,
+        pixel_scales,
+        centre=(0.0, 0.0),
+        origin=(0.0, 0.0),
+    ):
+        """Unmask the pixels whose centres lie in ``inner_radius < r <= outer_radius`` arcsec."""
+        shape = check_util.pair_of_positive_ints_from(
+            shape_native, "shape_native", exc.MaskException
+        )
+        pixel_scales = check_util.pixel_scales_from(pixel_scales, exc.MaskException)
+        if not 0 <= inner_radius < outer_radius:
+            raise exc.MaskException(
+                "circular_annular needs 0 <= inner_radius < outer_radius, got "
+                f"inner_radius={inner_radius!r}, outer_radius={outer_radius!r}."
+            )
+        array = mask_2d_util.mask_2d_circular_annular_from(
+            shape, pixel_scales, inner_radius, outer_radius, centre, origin
+        )
+        return cls(array, pixel_scales, origin)
+
+    @classmethod
+    def from_fits(cls, file_path, pixel_scales=None, hdu=0, origin=None):
+        """
+        Load a mask from a FITS file, where non-zero values are masked.
+
+        ``pixel_scales`` and ``origin`` default to the header's ``PIXSCALY`` / ``PIXSCALX`` and
+        ``ORIGINY`` / ``ORIGINX`` (written by :meth:`output_to_fits`).
+        """
+        data, header = fits_util.hdu_from(file_path, hdu)
+        header_scales, header_origin = fits_util.header_geometry_from(header)
+        pixel_scales = pixel_scales if pixel_scales is not None else header_scales
+        if pixel_scales is None:
+            raise exc.MaskException(
+                f"{file_path} has no PIXSCALY / PIXSCALX header keys: pass pixel_scales."
+            )
+        origin = origin if origin is not None else (header_origin or (0.0, 0.0))
+        return cls(np.asarray(data) != 0, pixel_scales, origin)
+
+    def output_to_fits(self, file_path, overwrite=False):
+        """Write the mask (1 = masked) with its geometry in the header."""
+        header = fits_util.header_with_geometry_from(self.pixel_scales, self.origin)
+        fits_util.write_hdu_list(
+            file_path, [(self._array.astype(np.uint8), header, None)], overwrite
+        )
+
+    # --------------------------------------------------------------------- array behaviour
+
+    @property
+    def array(self) -> np.ndarray:
+        """The read-only 2D boolean array."""
+        return self._array
+
+    def __array__(self, dtype=None, copy=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __getitem__(self, item):
+        return self._array[item]
+
+    def __invert__(self):
+        return ~self._array
+
+    def __repr__(self):
+        return (
+            f"Mask2D(shape_native={self.shape_native}, pixels_in_mask={self.pixels_in_mask}, "
+            f"pixel_scales={self.pixel_scales}, origin={self.origin})"
+        )
+
+    @property
+    def shape(self):
+        return self._array.shape
+
+    @property
+    def shape_native(self):
+        return self._array.shape
+
+    @property
+    def shape_slim(self) -> int:
+        return self.pixels_in_mask
+
+    @cached_property
+    def pixels_in_mask(self) -> int:
+        """The number of unmasked pixels, N (the length of slim arrays)."""
+        return int(np.count_nonzero(~self._array))
+
+    @property
+    def is_all_false(self) -> bool:
+        return self.pixels_in_mask == self._array.size
+
+    def is_same_as(self, other) -> bool:
+        """True if ``other`` has the same values, pixel scales and origin."""
+        if other is self:
+            return True
+        return (
+            isinstance(other, Mask2D)
+            and self.shape == other.shape
+            and self.pixel_scales == other.pixel_scales
+            and self.origin == other.origin
+            and np.array_equal(self._array, other._array)
+        )
+
+    # ------------------------------------------------------------------------- derived
+
+    @cached_property
+    def derive_indexes(self):
+        """Index maps between the slim and native representations (:class:`DeriveIndexes2D`)."""
+        return DeriveIndexes2D(self)
+
+    @cached_property
+    def derive_mask(self):
+        """Masks derived from this one (:class:`DeriveMask2D`)."""
+        return DeriveMask2D(self)
+
+    @cached_property
+    def centres_native(self):
+        """The (ny, nx, 2) array of every pixel's (y, x) centre in arcsec."""
+        y, x = mask_2d_util.centres_2d_from(self.shape_native, self.pixel_scales, self.origin)
+        return np.stack([y, x], axis=-1)
+
+    def resized_from(self, new_shape, pad_value: bool = True):
+        """
+        Return the mask cropped or padded about its centre to ``new_shape``; new pixels take
+        ``pad_value`` (masked by default). Pixel scales and origin are unchanged.
+        """
+        new_shape = check_util.pair_of_positive_ints_from(new_shape, "new_shape", exc.MaskException)
+        array = mask_2d_util.resized_array_2d_from(self._array, new_shape, bool(pad_value))
+        return Mask2D(array, self.pixel_scales, self.origin)
+
+    def upscaled_from(self, upscale_factor: int):
+        """
+        Return the mask on a frame ``upscale_factor`` times finer (pixel scales divided by it,
+        same origin and physical extent); each pixel becomes a block of that many squared.
+        """
+        factor = check_util.positive_int_from(upscale_factor, "upscale_factor", exc.MaskException)
+        return Mask2D(
+            mask_2d_util.mask_2d_upscaled_from(self._array, factor),
+            (self.pixel_scales[0] / factor, self.pixel_scales[1] / factor),
+            self.origin,
+        )
+
+
+def mask_2d_upscaled_from(mask: Mask2D, upscale_factor: int) -> Mask2D:
+    """Return ``mask`` upscaled ``upscale_factor`` times (see :meth:`Mask2D.upscaled_from`)."""
+    return mask.upscaled_from(upscale_factor)
+
+
+class DeriveIndexes2D:
+    """Index maps between a mask's slim (1D) and native (2D) representations."""
+
+    def __init__(self, mask: Mask2D):
+        self.mask = mask
+
+    @cached_property
+    def native_for_slim(self) -> np.ndarray:
+        """(N, 2) native (row, column) of each unmasked pixel, in slim order."""
+        out = mask_2d_util.native_index_for_slim_index_2d_from(self.mask.array)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def slim_for_native(self) -> np.ndarray:
+        """Native-shaped array of slim indexes (-1 at masked pixels)."""
+        out = mask_2d_util.slim_index_for_native_2d_from(self.mask.array)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def flat_native_for_slim(self) -> np.ndarray:
+        """(N,) flat (row-major) native index of each unmasked pixel, in slim order."""
+        out = np.flatnonzero(~self.mask.array)
+        out.setflags(write=False)
+        return out
+
+
+class DeriveMask2D:
+    """Masks derived from a :class:`Mask2D`."""
+
+    def __init__(self, mask: Mask2D):
+        self.mask = mask
+
+    def blurring_from(self, kernel_shape_native, allow_padding: bool = False) -> Mask2D:
+        """
+        Return the blurring mask for a kernel: the masked pixels within the kernel footprint of
+        any unmasked pixel are unmasked (their light is blurred into the mask); all else is masked.
+
+        Parameters
+        ----------
+        kernel_shape_native
+            The kernel's (y, x) shape in this mask's pixels; both entries odd.
+        allow_padding
+            If the footprint of an unmasked pixel crosses the frame's edge, the frame is too small
+            to hold the blurring region. With ``allow_padding=True`` the mask is first padded
+            symmetrically with masked pixels (a warning says so) and the returned mask has the
+            padded shape; the slim order of the unmasked pixels does not change.
+
+        Raises
+        ------
+        MaskException
+            If a kernel dimension is even, or the frame is too small and padding is not allowed.
+        """
+        shape = check_util.pair_of_positive_ints_from(
+            kernel_shape_native, "kernel_shape_native", exc.MaskException
+        )
+        if shape[0] % 2 == 0 or shape[1] % 2 == 0:
+            raise exc.MaskException(
+                f"kernel_shape_native must be odd in both dimensions to define a blurring "
+                f"region, got {shape}."
+            )
+        padding = mask_2d_util.padding_for_kernel_from(self.mask.array, shape)
+        array = self.mask.array
+        if padding != (0, 0):
+            if not allow_padding:
+                raise exc.MaskException(
+                    f"The mask of shape {self.mask.shape_native} is too small for a kernel of "
+                    f"shape {shape}: the blurring region of its unmasked pixels crosses the edge "
+                    f"by up to {padding} (y, x) pixels. Use a larger frame, a smaller mask, or "
+                    "allow_padding=True."
+                )
+            warnings.warn(
+                f"Padding the mask of shape {self.mask.shape_native} by {padding} (y, x) masked "
+                f"pixels on each side so the blurring region of a {shape} kernel fits.",
+                UserWarning,
+                stacklevel=2,
+            )
+            array = np.pad(array, ((padding[0],) * 2, (padding[1],) * 2), constant_values=True)
+        blurring = mask_2d_util.blurring_mask_2d_from(array, shape)
+        return Mask2D(blurring, self.mask.pixel_scales, self.mask.origin)
+
+    def padded_from(self, kernel_shape_native) -> Mask2D:
+        """Return the mask padded (masked values) so the blurring region of ``kernel_shape_native`` fits."""
+        shape = check_util.pair_of_positive_ints_from(
+            kernel_shape_native, "kernel_shape_native", exc.MaskException
+        )
+        padding = mask_2d_util.padding_for_kernel_from(self.mask.array, shape)
+        if padding == (0, 0):
+            return self.mask
+        array = np.pad(
+            self.mask.array, ((padding[0],) * 2, (padding[1],) * 2), constant_values=True
+        )
+        return Mask2D(array, self.mask.pixel_scales, self.mask.origin)
