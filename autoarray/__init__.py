@@ -6,6 +6,8 @@ convolution at the detector's resolution or finer (``convolve_over_sample_size``
 from autoarray import exc
 from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
+from autoarray.operators import convolver_util
+from autoarray.operators.convolver import Convolver, ConvolverState
 from autoarray.operators.over_sampling import over_sample_util
 from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
@@ -19,4 +21,7 @@ __all__ = [
     "OverSampler",
     "Array2D",
     "Grid2D",
+    "Convolver",
+    "ConvolverState",
+    "convolver_util",
 ]

@@ -73,8 +73,21 @@ def sub_size_array_from(over_sample_size, pixels_in_mask: int) -> np.ndarray:
 
 def sub_slim_starts_from(sub_size: np.ndarray) -> np.ndarray:
     """Return each pixel's first index in the per-pixel sub-block order (length N)."""
-    counts = sub_size.astype(np.int64) ** 2
-    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    counts = np.asarray(sub_size, dtype=np.int64) ** 2
+    starts = np.zeros(counts.shape[0], dtype=np.int64)
+    starts[1:] = np.cumsum(counts)[:-1]
+    return starts
+
+
+def _check_sample_count(values, sub_size, name):
+    """Raise ``GridException`` unless ``values`` has one entry per sub-pixel (sum of k_i^2)."""
+    expected = int(np.sum(np.asarray(sub_size, dtype=np.int64) ** 2))
+    shape = tuple(np.shape(values))
+    if len(shape) != 1 or shape[0] != expected:
+        raise exc.GridException(
+            f"{name} expects a 1D array of {expected} sub-pixel values (sum of k_i^2 over "
+            f"{len(sub_size)} pixels), got shape {shape}."
+        )
 
 
 def grid_2d_slim_over_sampled_from(centres_slim, sub_size, pixel_scales) -> np.ndarray:
@@ -113,9 +126,12 @@ def binned_array_from(values, sub_size, xp=np):
     (``np.add.reduceat`` / ``jax.ops.segment_sum``) and divides by ``k_i^2``.
     """
     sub_size = np.asarray(sub_size, dtype=np.int64)
+    _check_sample_count(values, sub_size, "binned_array_from")
     n = sub_size.shape[0]
-    k = int(sub_size[0]) if n else 1
-    if n and np.all(sub_size == k):
+    if n == 0:
+        return xp.zeros(0)
+    k = int(sub_size[0])
+    if np.all(sub_size == k):
         if k == 1:
             return values
         return xp.mean(xp.reshape(values, (n, k * k)), axis=1)
@@ -167,6 +183,7 @@ def binned_to_convolve_size_from(values, sub_size, convolve_over_sample_size: in
             f"Every over_sample_size must be divisible by convolve_over_sample_size={s}; "
             f"got sizes {np.unique(sub_size[bad]).tolist()}. Use multiples of {s}."
         )
+    _check_sample_count(values, sub_size, "binned_to_convolve_size_from")
     n = sub_size.shape[0]
     if n and np.all(sub_size == s):
         return values
@@ -186,8 +203,25 @@ def binned_to_convolve_size_from(values, sub_size, convolve_over_sample_size: in
 
 
 def binned_fine_to_native_from(values, convolve_over_sample_size: int, xp=np):
-    """Return the mean of each pixel's ``s x s`` fine values (per-pixel sub-block order), (N,)."""
-    s = convolve_over_sample_size
+    """
+    Return the mean of each pixel's ``s x s`` fine values (per-pixel sub-block order), (N,).
+
+    Raises
+    ------
+    TypeError
+        If ``convolve_over_sample_size`` is not an int.
+    GridException
+        If it is < 1, or ``values`` is not 1D with a length divisible by ``s^2``.
+    """
+    s = check_util.positive_int_from(
+        convolve_over_sample_size, "convolve_over_sample_size", exc.GridException
+    )
+    shape = tuple(np.shape(values))
+    if len(shape) != 1 or shape[0] % (s * s) != 0:
+        raise exc.GridException(
+            f"binned_fine_to_native_from expects a 1D array of N * s^2 = N * {s * s} fine values "
+            f"(s={s}), got shape {shape}."
+        )
     if s == 1:
         return values
     return xp.mean(xp.reshape(values, (-1, s * s)), axis=1)
@@ -224,6 +258,8 @@ def over_sample_size_via_radial_bins_from(grid, sub_size_list, radial_list, cent
         for v in sub_size_list
     ]
     radii = np.asarray(radial_list, dtype=float)
+    if not sub_sizes:
+        raise exc.GridException("sub_size_list must hold at least one size, got an empty list.")
     if len(sub_sizes) not in (len(radii), len(radii) + 1):
         raise exc.GridException(
             f"sub_size_list needs len(radial_list) or len(radial_list) + 1 entries, got "

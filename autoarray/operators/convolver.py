@@ -1,0 +1,1015 @@
+"""
+PSF convolution of masked images and mapping matrices, at the detector's resolution or on a grid
+``convolve_over_sample_size`` times finer.
+
+``Convolver`` holds the kernel and its settings; ``ConvolverState`` holds everything that depends
+only on the kernel and the mask (frame geometry, indices, kernel FFTs, the real-space operator),
+built once and reused by every model evaluation.
+"""
+
+import math
+import warnings
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse
+
+from autoarray import check_util, exc, fits_util
+from autoarray.mask.mask_2d import Mask2D
+from autoarray.operators import convolver_util
+from autoarray.structures.arrays.array_2d import Array2D
+
+__all__ = ["Convolver", "ConvolverState"]
+
+# Kernels whose polyphase footprint (s^2 * Ky * Kx taps per output pixel) is at most this many
+# taps are convolved in real space when ``use_fft=None``; above it FFT wins. Measured with
+# ``benchmarks/run.py`` (the 100 x 100, 3" mask scene): the sparse real-space matvec costs ~2 ns
+# per tap and output pixel, the FFT path a fixed ~70 us for that frame, so they cross near 25 taps
+# (a 5 x 5 kernel). See benchmarks/RESULTS.md.
+REAL_SPACE_MAX_TAPS = 25
+
+# A mapping matrix with at most this fraction of non-zeros goes through the sparse real-space
+# operator when ``use_fft=None`` (NumPy): its cost scales with the non-zeros, the FFT's with the
+# number of columns.
+SPARSE_MAX_DENSITY = 0.05
+
+
+def _values_from(values):
+    """The raw array inside an ``Array2D`` (or any object with ``.array``), else the input."""
+    if isinstance(values, Array2D):
+        return values.slim.array
+    return values
+
+
+def _is_sparse(matrix) -> bool:
+    return scipy.sparse.issparse(matrix)
+
+
+class ConvolverState:
+    """
+    Everything a convolution needs that depends only on the kernel and the mask.
+
+    Parameters
+    ----------
+    kernel
+        The PSF (``Array2D`` or 2D array), sampled at ``mask.pixel_scales / s``.
+    mask
+        The native-resolution mask whose unmasked pixels receive the convolved values.
+    blurring_mask
+        The native pixels outside the mask whose light is blurred into it. By default derived from
+        the mask for ``kernel_shape_image_resolution`` (padding the frame if needed, which keeps
+        the slim order of the mask). A given blurring mask may be symmetrically padded relative
+        to the mask.
+    convolve_over_sample_size
+        ``s``: the kernel samples ``s x s`` fine pixels per native pixel.
+
+    Attributes
+    ----------
+    fft_shape
+        (Py, Px), the native-resolution frame of the FFT engine (see
+        :func:`convolver_util.fft_frame_from`: the bounding box of mask + blurring region, rounded
+        up by ``scipy.fft.next_fast_len``).
+    kernel_rfft, kernel_rfft_complex64
+        rFFTs of the ``s^2`` polyphase kernels (complex128 and complex64).
+    scatter_index, gather_index
+        Where each input value (mask then blurring region, per-pixel sub-block order) goes in the
+        ``(s^2, Py, Px)`` phase frames, and where each mask pixel is read from a ``(Py, Px)`` frame.
+
+    Notes
+    -----
+    A state is tied to its mask: the convolver raises ``KernelException`` if it is used for
+    another. For ``s > 1`` the fine-frame view (``mask_fine``, ``blurring_mask_fine``,
+    ``fine_native_index_for_sub_slim``) is available for inspection; the engines themselves work
+    on the exact polyphase decomposition described in :mod:`autoarray.operators.convolver_util`.
+    """
+
+    def __init__(self, kernel, mask: Mask2D, blurring_mask=None, convolve_over_sample_size=1):
+        if not isinstance(mask, Mask2D):
+            raise exc.KernelException(
+                f"A ConvolverState needs a Mask2D, got {type(mask).__name__}."
+            )
+        s = check_util.positive_int_from(
+            convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
+        )
+        kernel_native = np.asarray(
+            kernel.native.array if isinstance(kernel, Array2D) else kernel, dtype=np.float64
+        )
+        if s == 1 and (kernel_native.shape[0] % 2 == 0 or kernel_native.shape[1] % 2 == 0):
+            raise exc.KernelException(
+                f"A native-resolution kernel (convolve_over_sample_size=1) must have odd "
+                f"dimensions so it has a central pixel, got shape {kernel_native.shape}. Trim or "
+                "resample it to an odd shape."
+            )
+        if s > 1 and isinstance(kernel, Array2D):
+            expected = (mask.pixel_scales[0] / s, mask.pixel_scales[1] / s)
+            if not np.allclose(kernel.pixel_scales, expected, rtol=1e-6, atol=0.0):
+                raise exc.KernelException(
+                    f"With convolve_over_sample_size={s} the kernel must be sampled at the mask's "
+                    f"pixel scales / {s} = {expected}, but the kernel has pixel scales "
+                    f"{kernel.pixel_scales} and the mask {mask.pixel_scales}."
+                )
+        self.mask = mask
+        self.convolve_over_sample_size = s
+        self.kernel_shape_image_resolution = convolver_util.kernel_shape_image_resolution_from(
+            kernel_native.shape, s
+        )
+        if blurring_mask is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                blurring_mask = mask.derive_mask.blurring_from(
+                    self.kernel_shape_image_resolution, allow_padding=True
+                )
+        self.blurring_mask = blurring_mask
+        pad = self._padding_from(mask, blurring_mask)
+        self.padding = pad
+        out_native = np.asarray(mask.derive_indexes.native_for_slim) + np.asarray(pad)
+        blur_native = np.asarray(blurring_mask.derive_indexes.native_for_slim)
+        if blur_native.size and np.any(
+            ~mask.array[
+                np.clip(blur_native[:, 0] - pad[0], 0, mask.shape[0] - 1),
+                np.clip(blur_native[:, 1] - pad[1], 0, mask.shape[1] - 1),
+            ]
+            & (blur_native[:, 0] - pad[0] >= 0)
+            & (blur_native[:, 0] - pad[0] < mask.shape[0])
+            & (blur_native[:, 1] - pad[1] >= 0)
+            & (blur_native[:, 1] - pad[1] < mask.shape[1])
+        ):
+            raise exc.KernelException(
+                "The blurring mask unmasks pixels that are also unmasked in the mask; a blurring "
+                "region must lie outside the mask (use mask.derive_mask.blurring_from)."
+            )
+        self.output_native = out_native
+        self.input_native = (
+            np.concatenate([out_native, blur_native]) if blur_native.size else out_native
+        )
+        self.pixels_in_mask = mask.pixels_in_mask
+        self.pixels_in_blurring_mask = blurring_mask.pixels_in_mask
+
+        kernel_odd = convolver_util.kernel_odd_from(kernel_native)
+        self.polyphase_kernels = convolver_util.polyphase_kernels_from(kernel_odd, s)
+        self.n_phase = s * s
+        self.fft_shape, corner = convolver_util.fft_frame_from(
+            self.input_native, self.output_native, self.polyphase_kernels.shape[1:]
+        )
+        py, px = self.fft_shape
+        rel_in = self.input_native - corner
+        rel_out = self.output_native - corner
+        phase = np.arange(self.n_phase)
+        self.scatter_index = (
+            phase[None, :] * (py * px) + (rel_in[:, 0] * px + rel_in[:, 1])[:, None]
+        ).ravel()
+        self.gather_index = rel_out[:, 0] * px + rel_out[:, 1]
+        self.kernel_rfft = convolver_util.kernel_rfft_from(self.polyphase_kernels, self.fft_shape)
+        self.kernel_rfft_complex64 = self.kernel_rfft.astype(np.complex64)
+        for array in (
+            self.scatter_index,
+            self.gather_index,
+            self.kernel_rfft,
+            self.kernel_rfft_complex64,
+        ):
+            array.setflags(write=False)
+        self._xp_cache = {}
+
+    @staticmethod
+    def _padding_from(mask, blurring_mask):
+        diff = np.subtract(blurring_mask.shape_native, mask.shape_native)
+        if np.any(diff < 0) or np.any(diff % 2):
+            raise exc.KernelException(
+                f"The blurring mask's shape {blurring_mask.shape_native} must equal the mask's "
+                f"shape {mask.shape_native} or pad it symmetrically."
+            )
+        return (int(diff[0] // 2), int(diff[1] // 2))
+
+    def check_mask(self, mask):
+        """
+        Raise ``KernelException`` unless ``mask`` is the mask this state was built for.
+        """
+        if mask is None or mask is self.mask:
+            return
+        if not self.mask.is_same_as(mask):
+            raise exc.KernelException(
+                f"This convolver's state was built for {self.mask!r} but the input is on "
+                f"{mask!r}. Build a state for the new mask with convolver.state_from(mask)."
+            )
+
+    # ------------------------------------------------------------------ engine resources
+
+    def kernel_rfft_for(self, use_mixed_precision=False, xp=np):
+        """The kernel rFFT in the requested precision, as an array of ``xp`` (cached)."""
+        host = self.kernel_rfft_complex64 if use_mixed_precision else self.kernel_rfft
+        if xp is np:
+            return host
+        return self._device_array_for(("rfft", bool(use_mixed_precision)), host)
+
+    def indices_for(self, xp=np):
+        """``(scatter_index, gather_index)`` as arrays of ``xp`` (cached)."""
+        if xp is np:
+            return self.scatter_index, self.gather_index
+        return (
+            self._device_array_for(("scatter",), self.scatter_index),
+            self._device_array_for(("gather",), self.gather_index),
+        )
+
+    def _device_array_for(self, key, host):
+        # Transferred once and kept: ``ensure_compile_time_eval`` makes the transfer concrete even
+        # when first requested inside ``jax.jit``, so no tracer is cached and no later call copies.
+        if key not in self._xp_cache:
+            import jax
+
+            with jax.ensure_compile_time_eval():
+                self._xp_cache[key] = jax.device_put(host)
+        return self._xp_cache[key]
+
+    @cached_property
+    def real_space_operator(self) -> scipy.sparse.csr_array:
+        """
+        The whole convolution (binned when ``s > 1``) as a sparse ``(N, (N + N_blur) s^2)``
+        matrix; built on first use. Its non-zeros are ``N * s^2 * Ky * Kx`` at most.
+        """
+        return convolver_util.real_space_operator_from(
+            self.polyphase_kernels, self.input_native, self.output_native
+        )
+
+    @cached_property
+    def real_space_operator_float32(self) -> scipy.sparse.csr_array:
+        """:attr:`real_space_operator` in float32 (mixed precision)."""
+        return self.real_space_operator.astype(np.float32)
+
+    # ------------------------------------------------------------------- fine-frame view
+
+    @cached_property
+    def mask_fine(self) -> Mask2D:
+        """The (padded) mask upscaled ``s x s`` (pixel scales / s, same extent)."""
+        padded = Mask2D(
+            np.pad(
+                self.mask.array,
+                [(self.padding[0],) * 2, (self.padding[1],) * 2],
+                constant_values=True,
+            ),
+            self.mask.pixel_scales,
+            self.mask.origin,
+        )
+        return padded.upscaled_from(self.convolve_over_sample_size)
+
+    @cached_property
+    def blurring_mask_fine(self) -> Mask2D:
+        """The blurring mask upscaled ``s x s``."""
+        return self.blurring_mask.upscaled_from(self.convolve_over_sample_size)
+
+    @cached_property
+    def fine_native_index_for_sub_slim(self) -> np.ndarray:
+        """
+        (M s^2, 2) fine-frame (row, column) of every input value in per-pixel sub-block order
+        (mask then blurring region); the fine frame is the (padded) native frame upscaled s x s.
+        """
+        s = self.convolve_over_sample_size
+        a, b = np.divmod(np.arange(s * s), s)
+        rows = self.input_native[:, 0:1] * s + a[None, :]
+        cols = self.input_native[:, 1:2] * s + b[None, :]
+        return np.stack([rows.ravel(), cols.ravel()], axis=-1)
+
+
+class Convolver:
+    """
+    A 2D PSF kernel and the convolution of masked images or mapping matrices with it.
+
+    Parameters
+    ----------
+    kernel
+        The PSF as an ``Array2D`` (its pixel scales are the kernel's own sampling). Use
+        :meth:`no_mask` to build one from a plain 2D array.
+    state
+        A precomputed :class:`ConvolverState`. Without one, a state is built from the first
+        mask seen and reused while later calls use the same mask.
+    normalize
+        Divide the kernel by its sum (a new array; the caller's kernel is not mutated).
+    use_fft
+        ``True``: FFT engine; ``False``: real space; ``None``: choose by kernel size for images
+        (real space up to ``REAL_SPACE_MAX_TAPS`` polyphase taps) and by sparsity for NumPy
+        mapping matrices (the sparse real-space operator up to ``SPARSE_MAX_DENSITY`` non-zeros).
+    convolve_over_sample_size
+        ``s``: the kernel is sampled at the image's pixel scale / s. Inputs are then fine values,
+        ``s x s`` per native pixel in per-pixel sub-block order, and outputs are the mean of each
+        pixel's ``s x s`` block of the fine convolution. ``s = 1`` is the native convolution.
+
+    Notes
+    -----
+    * The kernel is applied as a convolution (not a correlation) centred on its geometric centre,
+      ``((ky - 1) / 2, (kx - 1) / 2)``; row 0 is the top (+y) of the image.
+    * Normalisation: the PSF is expected to sum to 1 at its own sampling (an optical PSF such as
+      STPSF's ``OVERSAMP`` extension). A pixel-integrated ePSF (photutils convention, summing to
+      ``~s^2``) already contains the detector pixel and is a different object: an un-normalised
+      kernel summing to ``~s^2`` with ``s > 1`` is rejected with ``KernelException``.
+    * Even fine kernels are centred on a sample boundary; they are made odd by averaging
+      neighbouring samples (:func:`convolver_util.kernel_odd_from`) so nothing is shifted. A
+      native (``s = 1``) kernel must be odd.
+    * The blurring image carries the light of the pixels outside the mask that the PSF spreads
+      into it; without it the PSF wings are lost (a warning says so once).
+    """
+
+    def __init__(
+        self,
+        kernel,
+        state: ConvolverState | None = None,
+        normalize: bool = False,
+        use_fft: bool | None = None,
+        convolve_over_sample_size: int = 1,
+    ):
+        self.convolve_over_sample_size = check_util.positive_int_from(
+            convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
+        )
+        if isinstance(kernel, Convolver):
+            kernel = kernel.kernel
+        if not isinstance(kernel, Array2D):
+            raise exc.KernelException(
+                f"kernel must be an Array2D, got {type(kernel).__name__}; build the convolver "
+                "with Convolver.no_mask(values, pixel_scales=...)."
+            )
+        values = np.asarray(kernel.native.array, dtype=np.float64)
+        if values.ndim != 2 or values.size == 0:
+            raise exc.KernelException(
+                f"kernel must be a non-empty 2D array, got shape {values.shape}."
+            )
+        if not np.all(np.isfinite(values)):
+            raise exc.KernelException("kernel values must be finite; the kernel holds NaN or inf.")
+        s = self.convolve_over_sample_size
+        total = float(values.sum())
+        if s > 1 and not normalize and 0.5 * s * s <= total <= 1.5 * s * s:
+            raise exc.KernelException(
+                f"The kernel sums to {total:.4g}, close to s^2 = {s * s}: it looks like a "
+                "pixel-integrated ePSF (photutils convention), which already contains the detector "
+                "pixel. Convolver takes an optical PSF (sum ~1) sampled at the image's pixel scale / "
+                "s, convolves at that resolution and averages over each pixel; passing an ePSF "
+                "would apply the pixel twice and scale the flux by s^2. Pass the optical PSF, or "
+                "normalize=True if this kernel really is optical."
+            )
+        if use_fft not in (None, True, False):
+            raise exc.KernelException(f"use_fft must be True, False or None, got {use_fft!r}.")
+        if normalize:
+            total = values.sum()
+            if total == 0.0:
+                raise exc.KernelException("Cannot normalize a kernel whose values sum to zero.")
+            values = values / total
+        self.kernel = Array2D(
+            values, Mask2D.all_false(values.shape, kernel.pixel_scales, kernel.origin)
+        )
+        self.kernel.array.setflags(write=False)
+        self._use_fft = use_fft
+        if state is not None:
+            if not isinstance(state, ConvolverState):
+                raise exc.KernelException(
+                    f"state must be a ConvolverState, got {type(state).__name__}."
+                )
+            if state.convolve_over_sample_size != self.convolve_over_sample_size:
+                raise exc.KernelException(
+                    f"The state was built with convolve_over_sample_size="
+                    f"{state.convolve_over_sample_size} but the convolver has "
+                    f"{self.convolve_over_sample_size}."
+                )
+        self._state = state
+        self._warned_no_blurring = False
+
+    # ------------------------------------------------------------------------- factories
+
+    @classmethod
+    def no_mask(
+        cls,
+        values,
+        pixel_scales,
+        shape_native=None,
+        origin=(0.0, 0.0),
+        normalize=False,
+        use_fft=None,
+        convolve_over_sample_size=1,
+    ) -> "Convolver":
+        """A convolver from a plain 2D array of kernel values sampled at ``pixel_scales``."""
+        try:
+            kernel = Array2D.no_mask(values, pixel_scales, shape_native, origin)
+        except exc.AutoArrayException as error:
+            raise exc.KernelException(str(error)) from None
+        return cls(
+            kernel,
+            normalize=normalize,
+            use_fft=use_fft,
+            convolve_over_sample_size=convolve_over_sample_size,
+        )
+
+    @classmethod
+    def no_blur(cls, pixel_scales, convolve_over_sample_size=1) -> "Convolver":
+        """A (1, 1) kernel of value 1: convolution returns the input (binned when s > 1)."""
+        return cls.no_mask(
+            np.ones((1, 1)), pixel_scales, convolve_over_sample_size=convolve_over_sample_size
+        )
+
+    @classmethod
+    def from_gaussian(
+        cls,
+        shape_native,
+        pixel_scales,
+        sigma,
+        centre=(0.0, 0.0),
+        axis_ratio=1.0,
+        angle=0.0,
+        normalize=False,
+        convolve_over_sample_size=1,
+        use_fft=None,
+    ) -> "Convolver":
+        """
+        A 2D elliptical Gaussian kernel evaluated at the centres of its pixels:
+        ``1 / (sigma sqrt(2 pi)) * exp(-0.5 (r / sigma)^2)``, with ``r = sqrt(x'^2 + (y' / q)^2)``
+        in the frame rotated by ``angle`` (degrees, counter-clockwise from +x).
+
+        Parameters
+        ----------
+        shape_native, pixel_scales
+            The kernel's own shape and sampling: with ``convolve_over_sample_size = s`` pass the
+            fine pixel scales (the image's / s).
+        sigma
+            Standard deviation in arcsec.
+        """
+        shape = check_util.pair_of_positive_ints_from(
+            shape_native, "shape_native", exc.KernelException
+        )
+        scales = check_util.pixel_scales_from(pixel_scales, exc.KernelException)
+        if not (np.isfinite(sigma) and sigma > 0):
+            raise exc.KernelException(f"sigma must be a positive number (arcsec), got {sigma!r}.")
+        if not (np.isfinite(axis_ratio) and 0 < axis_ratio <= 1):
+            raise exc.KernelException(f"axis_ratio must be in (0, 1], got {axis_ratio!r}.")
+        mask = Mask2D.all_false(shape, scales)
+        y = mask.centres_native[..., 0] - centre[0]
+        x = mask.centres_native[..., 1] - centre[1]
+        phi = np.radians(angle)
+        x_rot = x * np.cos(phi) + y * np.sin(phi)
+        y_rot = -x * np.sin(phi) + y * np.cos(phi)
+        r = np.sqrt(x_rot**2 + (y_rot / axis_ratio) ** 2)
+        values = np.exp(-0.5 * (r / sigma) ** 2) / (sigma * np.sqrt(2.0 * np.pi))
+        return cls(
+            Array2D(values, mask),
+            normalize=normalize,
+            use_fft=use_fft,
+            convolve_over_sample_size=convolve_over_sample_size,
+        )
+
+    @classmethod
+    def from_fits(
+        cls,
+        file_path,
+        hdu=0,
+        pixel_scales=None,
+        origin=(0.0, 0.0),
+        normalize=False,
+        convolve_over_sample_size=None,
+        use_fft=None,
+    ) -> "Convolver":
+        """
+        Load a kernel from one HDU of a FITS file (index or extension name, e.g. ``"OVERDIST"``).
+
+        The oversampling factor and pixel scales come from the header when present and must agree
+        with explicit arguments (an explicit argument wins only if consistent):
+
+        * ``OVERSAMP``: the oversampling factor s (STPSF / WebbPSF; ``DET_SAMP`` extensions
+          carry the detector sampling and ``OVERSAMP`` describes the file).
+        * ``PIXELSCL`` (STPSF, arcsec per pixel of *this* array), ``PIXSCALE`` (TinyTim
+          subsampled PSFs, arcsec per pixel of this array), or ``PIXSCALY`` / ``PIXSCALX``
+          (written by this library).
+
+        STPSF / TinyTim PSFs are optical (no detector pixel; sum ~1): convolve then bin, as this
+        class does.
+
+        Raises
+        ------
+        KernelException
+            If the header and the arguments disagree, or no pixel scale is known.
+        """
+        data, header = fits_util.hdu_from(file_path, hdu)
+        if data.ndim != 2:
+            raise exc.KernelException(
+                f"HDU {hdu!r} of {file_path} holds an array of shape {data.shape}; a kernel is 2D."
+            )
+        header_s = None
+        is_detector_sampled = str(header.get("EXTNAME", "")).upper().startswith("DET_")
+        if "OVERSAMP" in header and not is_detector_sampled:
+            header_s = int(header["OVERSAMP"])
+        elif is_detector_sampled:
+            header_s = 1
+        header_scales = None
+        for key in ("PIXELSCL", "PIXSCALE"):
+            if key in header:
+                header_scales = (float(header[key]), float(header[key]))
+                break
+        if header_scales is None:
+            header_scales, _ = fits_util.header_geometry_from(header)
+        if convolve_over_sample_size is None:
+            s = header_s if header_s is not None else 1
+        else:
+            s = check_util.positive_int_from(
+                convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
+            )
+            if header_s is not None and header_s != s:
+                raise exc.KernelException(
+                    f"convolve_over_sample_size={s} conflicts with the header of HDU {hdu!r} of "
+                    f"{file_path}, which says OVERSAMP={header_s}."
+                )
+        if pixel_scales is None:
+            if header_scales is None:
+                raise exc.KernelException(
+                    f"HDU {hdu!r} of {file_path} has no PIXELSCL / PIXSCALE / PIXSCALY header "
+                    "keys: pass the kernel's pixel_scales (the image's / s)."
+                )
+            pixel_scales = header_scales
+        else:
+            pixel_scales = check_util.pixel_scales_from(pixel_scales, exc.KernelException)
+            if header_scales is not None and not np.allclose(
+                pixel_scales, header_scales, rtol=1e-6
+            ):
+                raise exc.KernelException(
+                    f"pixel_scales={pixel_scales} conflicts with the header of HDU {hdu!r} of "
+                    f"{file_path}, which says {header_scales} arcsec per pixel."
+                )
+        kernel = Array2D.no_mask(data, pixel_scales, origin=origin)
+        return cls(kernel, normalize=normalize, use_fft=use_fft, convolve_over_sample_size=s)
+
+    # ------------------------------------------------------------------------ properties
+
+    @property
+    def native(self) -> np.ndarray:
+        """The kernel values as a 2D array."""
+        return self.kernel.native.array
+
+    @property
+    def shape_native(self):
+        return self.kernel.shape_native
+
+    @property
+    def pixel_scales(self):
+        return self.kernel.pixel_scales
+
+    @property
+    def origin(self):
+        return self.kernel.origin
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.native, dtype=dtype)
+
+    def __repr__(self):
+        return (
+            f"Convolver(shape_native={self.shape_native}, pixel_scales={self.pixel_scales}, "
+            f"convolve_over_sample_size={self.convolve_over_sample_size})"
+        )
+
+    @property
+    def kernel_shape_image_resolution(self) -> tuple:
+        """The kernel footprint in native pixels: ``2 * ceil((k // 2) / s) + 1`` per axis."""
+        return convolver_util.kernel_shape_image_resolution_from(
+            self.shape_native, self.convolve_over_sample_size
+        )
+
+    @property
+    def use_fft(self) -> bool | None:
+        """The engine choice given at construction (``None`` = automatic)."""
+        return self._use_fft
+
+    @property
+    def state(self) -> ConvolverState | None:
+        """The state in use (given, or built for the last mask seen), or None."""
+        return self._state
+
+    @property
+    def normalized(self) -> "Convolver":
+        """A new convolver whose kernel sums to 1 (no state is carried over)."""
+        return Convolver(
+            self.kernel,
+            normalize=True,
+            use_fft=self._use_fft,
+            convolve_over_sample_size=self.convolve_over_sample_size,
+        )
+
+    def native_psf_from(self) -> "Convolver":
+        """
+        The native-resolution PSF of an oversampled one: the flux-conserving ``s x s`` block sum.
+
+        The kernel is zero padded symmetrically to an odd number of native pixels (a multiple of
+        ``s`` fine pixels) so that its geometric centre falls on the centre of the central native
+        pixel, then each ``s x s`` block is summed. The result sums to the kernel's sum and is
+        sampled at the image's pixel scales.
+
+        Raises
+        ------
+        KernelException
+            If the fine kernel's centre cannot sit on a native pixel centre (``k`` and ``s`` of
+            different parity).
+        """
+        s = self.convolve_over_sample_size
+        values = self.native
+        if s == 1:
+            return Convolver(self.kernel, use_fft=self._use_fft)
+        for k in values.shape:
+            if (k % 2) != (s % 2):
+                raise exc.KernelException(
+                    f"A fine kernel of shape {values.shape} at s={s} has its centre on a "
+                    f"{'fine-pixel corner' if k % 2 == 0 else 'fine-pixel centre'}, which is not a "
+                    "native pixel centre; block summing it would shift the PSF. Use a kernel whose "
+                    "dimensions have the parity of s."
+                )
+        native_shape = [2 * math.ceil((k / s - 1) / 2) + 1 for k in values.shape]
+        padded = convolver_util_pad_centred(values, (native_shape[0] * s, native_shape[1] * s))
+        binned = padded.reshape(native_shape[0], s, native_shape[1], s).sum(axis=(1, 3))
+        scales = (self.pixel_scales[0] * s, self.pixel_scales[1] * s)
+        return Convolver.no_mask(binned, scales, use_fft=self._use_fft)
+
+    # --------------------------------------------------------------------------- states
+
+    def state_from(self, mask: Mask2D, blurring_mask: Mask2D | None = None) -> ConvolverState:
+        """A new :class:`ConvolverState` for ``mask`` (native resolution)."""
+        return ConvolverState(self.kernel, mask, blurring_mask, self.convolve_over_sample_size)
+
+    def _state_for(self, mask) -> ConvolverState:
+        if self._state is not None:
+            self._state.check_mask(mask)
+            return self._state
+        if mask is None:
+            raise exc.KernelException(
+                "This convolution needs a ConvolverState but the convolver has none and the "
+                "input carries no mask: pass mask=..., an Array2D image, or build the convolver "
+                "with state=convolver.state_from(mask)."
+            )
+        self._state = self.state_from(mask)
+        return self._state
+
+    def with_state_for(self, mask: Mask2D) -> "Convolver":
+        """A copy of this convolver holding a state precomputed for ``mask``."""
+        return Convolver(
+            self.kernel,
+            state=self.state_from(mask),
+            use_fft=self._use_fft,
+            convolve_over_sample_size=self.convolve_over_sample_size,
+        )
+
+    # ---------------------------------------------------------------------- input checks
+
+    def _image_inputs_from(self, image, blurring_image, mask, xp):
+        s = self.convolve_over_sample_size
+        if mask is None and isinstance(image, Array2D) and s == 1:
+            mask = image.mask
+        state = self._state_for(mask)
+        values = _values_from(image)
+        n_expected = state.pixels_in_mask * s * s
+        n = values.shape[0] if values.ndim == 1 else -1
+        if n != n_expected:
+            if s > 1 and n == state.pixels_in_mask:
+                raise exc.KernelException(
+                    f"With convolve_over_sample_size={s} the image must hold fine values, "
+                    f"{s}x{s} per unmasked pixel ({n_expected} in per-pixel sub-block order), but "
+                    f"got {n} native-resolution values. Evaluate the light on "
+                    f"grid.over_sampled with over_sample_size={s} (or pre-bin with "
+                    "over_sample_util.binned_to_convolve_size_from)."
+                )
+            raise exc.KernelException(
+                f"The image has shape {tuple(values.shape)} but the mask has "
+                f"{state.pixels_in_mask} unmasked pixels, so {n_expected} values were expected "
+                f"(s={s})."
+            )
+        n_blur = state.pixels_in_blurring_mask * s * s
+        if blurring_image is None:
+            if n_blur and not self._warned_no_blurring:
+                warnings.warn(
+                    "convolved_image_from got no blurring_image: the light of pixels outside the "
+                    "mask that the PSF spreads into it is missing (PSF wings are lost).",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                self._warned_no_blurring = True
+            blur = xp.zeros(n_blur, dtype=values.dtype)
+        else:
+            blur = _values_from(blurring_image)
+            if blur.ndim != 1 or blur.shape[0] != n_blur:
+                raise exc.KernelException(
+                    f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
+                    f"{state.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
+                    f"(s={s})."
+                )
+        return state, xp.concatenate([values, blur])[:, None]
+
+    def _mapping_inputs_from(self, mapping_matrix, mask, blurring_mapping_matrix, blurring_mask):
+        s = self.convolve_over_sample_size
+        state = self._state_for(mask)
+        if blurring_mask is not None and not state.blurring_mask.is_same_as(blurring_mask):
+            raise exc.KernelException(
+                "blurring_mask differs from the blurring mask of this convolver's state; build "
+                "the blurring mapping matrix on state.blurring_mask."
+            )
+        n_expected = state.pixels_in_mask * s * s
+        if mapping_matrix.ndim != 2 or mapping_matrix.shape[0] != n_expected:
+            hint = ""
+            if s > 1 and mapping_matrix.shape[0] == state.pixels_in_mask:
+                hint = (
+                    f" It looks like a native-resolution mapping matrix: with "
+                    f"convolve_over_sample_size={s} pass the fine one (one row per fine cell, "
+                    "per-pixel sub-block order)."
+                )
+            raise exc.KernelException(
+                f"The mapping matrix has shape {tuple(mapping_matrix.shape)} but {n_expected} rows "
+                f"({state.pixels_in_mask} unmasked pixels x {s}^2) were expected.{hint}"
+            )
+        n_blur = state.pixels_in_blurring_mask * s * s
+        if blurring_mapping_matrix is not None and (
+            blurring_mapping_matrix.ndim != 2
+            or blurring_mapping_matrix.shape != (n_blur, mapping_matrix.shape[1])
+        ):
+            raise exc.KernelException(
+                f"The blurring mapping matrix has shape {tuple(blurring_mapping_matrix.shape)}; "
+                f"expected ({n_blur}, {mapping_matrix.shape[1]})."
+            )
+        return state, n_blur
+
+    def _image_route_is_fft(self, state) -> bool:
+        if self._use_fft is not None:
+            return self._use_fft
+        taps = state.polyphase_kernels.size
+        return taps > REAL_SPACE_MAX_TAPS
+
+    # ---------------------------------------------------------------------------- images
+
+    def convolved_image_from(
+        self,
+        image,
+        blurring_image,
+        jax_method="direct",
+        use_mixed_precision=False,
+        xp=np,
+        mask: Mask2D | None = None,
+    ) -> Array2D:
+        """
+        Convolve a masked image (and the light of its blurring region) with the PSF.
+
+        Parameters
+        ----------
+        image
+            Values on the unmasked pixels: an ``Array2D`` (s = 1) or a plain array. With
+            ``convolve_over_sample_size = s > 1``: ``N s^2`` fine values, ``s x s`` per unmasked
+            pixel in per-pixel sub-block order (what ``Grid2D.over_sampled`` with
+            ``over_sample_size = s`` lists).
+        blurring_image
+            The same for the blurring mask (``state.blurring_mask``), or None (warns once: the
+            PSF wings from outside the mask are then lost).
+        jax_method
+            ``"direct"`` or ``"fft"``: the method of ``jax.scipy.signal.convolve`` for the JAX
+            real-space engine.
+        use_mixed_precision
+            Compute in float32 / complex64.
+        xp
+            ``numpy`` or ``jax.numpy``.
+        mask
+            The native mask of the image; taken from an ``Array2D`` image or the state if omitted.
+
+        Returns
+        -------
+        Array2D
+            The convolved image on the native mask (the block mean of the fine convolution when
+            ``s > 1``).
+        """
+        state, values = self._image_inputs_from(image, blurring_image, mask, xp)
+        out = self._convolved_columns_from(
+            values, state, self._image_route_is_fft(state), jax_method, use_mixed_precision, xp
+        )
+        return Array2D(out[:, 0], state.mask)
+
+    def convolved_image_via_real_space_from(
+        self, image, blurring_image=None, jax_method="direct", xp=np, mask=None
+    ) -> Array2D:
+        """:meth:`convolved_image_from` with the real-space engine."""
+        state, values = self._image_inputs_from(image, blurring_image, mask, xp)
+        out = self._convolved_columns_from(values, state, False, jax_method, False, xp)
+        return Array2D(out[:, 0], state.mask)
+
+    def convolved_image_via_real_space_np_from(self, image, blurring_image=None, xp=np, mask=None):
+        """:meth:`convolved_image_from` with NumPy's real-space engine (the sparse operator)."""
+        state, values = self._image_inputs_from(image, blurring_image, mask, np)
+        out = self._convolved_columns_from(values, state, False, "direct", False, np)
+        return Array2D(out[:, 0], state.mask)
+
+    # ------------------------------------------------------------------- mapping matrices
+
+    def convolved_mapping_matrix_from(
+        self,
+        mapping_matrix,
+        mask,
+        blurring_mapping_matrix=None,
+        blurring_mask=None,
+        jax_method="direct",
+        use_mixed_precision=False,
+        xp=np,
+    ):
+        """
+        Convolve every column of a mapping matrix (the image of one source pixel) with the PSF.
+
+        Parameters
+        ----------
+        mapping_matrix
+            (N s^2, n_src) dense array or ``scipy.sparse`` matrix: row = unmasked pixel (fine cell
+            in per-pixel sub-block order when ``s > 1``), column = source pixel.
+        mask
+            The native mask.
+        blurring_mapping_matrix
+            (N_blur s^2, n_src) for the blurring region, or None.
+        blurring_mask
+            Optional; if given it must be the state's blurring mask.
+
+        Returns
+        -------
+        ndarray
+            (N, n_src) dense array: each column the (binned) convolution of that column.
+
+        Notes
+        -----
+        NumPy picks the sparse real-space operator for sparse matrices (cost ~ non-zeros x kernel
+        area, no dense fine cube) and the FFT engine (in column chunks) for dense ones, unless
+        ``use_fft`` forces a route. JAX uses the FFT engine unless ``use_fft=False``.
+        """
+        state, n_blur = self._mapping_inputs_from(
+            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        )
+        use_fft = self._use_fft
+        if xp is np:
+            if use_fft is None:
+                use_fft = (
+                    self._density_of(mapping_matrix, blurring_mapping_matrix) > SPARSE_MAX_DENSITY
+                )
+            if not use_fft:
+                return self._mapping_via_operator(
+                    state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
+                )
+            return self._mapping_via_fft_chunks(
+                state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
+            )
+        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
+        return self._convolved_columns_from(
+            values, state, use_fft is not False, jax_method, use_mixed_precision, xp
+        )
+
+    def convolved_mapping_matrix_via_real_space_from(
+        self,
+        mapping_matrix,
+        mask,
+        blurring_mapping_matrix=None,
+        blurring_mask=None,
+        jax_method="direct",
+        xp=np,
+    ):
+        """:meth:`convolved_mapping_matrix_from` with the real-space engine."""
+        state, n_blur = self._mapping_inputs_from(
+            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        )
+        if xp is np:
+            return self._mapping_via_operator(
+                state, mapping_matrix, blurring_mapping_matrix, n_blur, False
+            )
+        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
+        return self._convolved_columns_from(values, state, False, jax_method, False, xp)
+
+    def convolved_mapping_matrix_via_real_space_np_from(
+        self, mapping_matrix, mask, blurring_mapping_matrix=None, blurring_mask=None, xp=np
+    ):
+        """:meth:`convolved_mapping_matrix_from` with NumPy's sparse real-space operator."""
+        state, n_blur = self._mapping_inputs_from(
+            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        )
+        return self._mapping_via_operator(
+            state, mapping_matrix, blurring_mapping_matrix, n_blur, False
+        )
+
+    def mapping_matrix_native_from(
+        self,
+        mapping_matrix,
+        mask,
+        blurring_mapping_matrix=None,
+        blurring_mask=None,
+        use_mixed_precision=False,
+        xp=np,
+    ):
+        """
+        Scatter a slim mapping matrix (and blurring mapping matrix) into a native cube.
+
+        Returns
+        -------
+        (ny s, nx s, n_src) array on the (padded) native frame upscaled ``s x s``: the fine cube
+        when ``s > 1``, the native cube ``(ny, nx, n_src)`` when ``s = 1``.
+        """
+        state, n_blur = self._mapping_inputs_from(
+            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        )
+        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
+        dtype = np.float32 if use_mixed_precision else np.float64
+        fine = state.fine_native_index_for_sub_slim
+        shape = state.mask_fine.shape_native
+        if xp is np:
+            cube = np.zeros((*shape, values.shape[1]), dtype=dtype)
+            cube[fine[:, 0], fine[:, 1]] = values
+            return cube
+        cube = xp.zeros((*shape, values.shape[1]), dtype=dtype)
+        return cube.at[fine[:, 0], fine[:, 1]].set(values.astype(dtype))
+
+    # --------------------------------------------------------------------------- engines
+
+    def _convolved_columns_from(self, values, state, use_fft, jax_method, use_mixed_precision, xp):
+        """The one convolution core: (M s^2, n_col) input values -> (N, n_col) outputs."""
+        if use_mixed_precision:
+            values = values.astype(np.float32)
+        if use_fft:
+            scatter, gather = state.indices_for(xp)
+            return convolver_util.convolved_columns_via_fft_from(
+                values,
+                scatter,
+                gather,
+                state.kernel_rfft_for(use_mixed_precision, xp),
+                state.fft_shape,
+                state.n_phase,
+                xp,
+            )
+        if xp is np:
+            operator = (
+                state.real_space_operator_float32
+                if use_mixed_precision
+                else state.real_space_operator
+            )
+            return operator @ values
+        scatter, gather = state.indices_for(xp)
+        return convolver_util.convolved_columns_via_real_space_from(
+            values, scatter, gather, state.polyphase_kernels, state.fft_shape, jax_method, xp
+        )
+
+    @staticmethod
+    def _density_of(mapping_matrix, blurring_mapping_matrix) -> float:
+        total = 0
+        size = 0
+        for matrix in (mapping_matrix, blurring_mapping_matrix):
+            if matrix is None:
+                continue
+            total += matrix.nnz if _is_sparse(matrix) else int(np.count_nonzero(matrix))
+            size += matrix.shape[0] * matrix.shape[1]
+        return total / max(size, 1)
+
+    @staticmethod
+    def _stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp):
+        def dense(matrix):
+            return matrix.toarray() if _is_sparse(matrix) else matrix
+
+        top = dense(mapping_matrix)
+        if blurring_mapping_matrix is None:
+            bottom = xp.zeros((n_blur, top.shape[1]), dtype=top.dtype)
+        else:
+            bottom = dense(blurring_mapping_matrix)
+        return xp.concatenate([xp.asarray(top), xp.asarray(bottom)], axis=0)
+
+    @staticmethod
+    def _mapping_via_operator(
+        state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
+    ):
+        dtype = np.float32 if use_mixed_precision else np.float64
+        operator = (
+            state.real_space_operator_float32 if use_mixed_precision else state.real_space_operator
+        )
+        n_main = mapping_matrix.shape[0]
+        blocks = [scipy.sparse.csr_array(mapping_matrix, dtype=dtype)]
+        if blurring_mapping_matrix is not None and n_blur:
+            blocks.append(scipy.sparse.csr_array(blurring_mapping_matrix, dtype=dtype))
+            stacked = scipy.sparse.vstack(blocks, format="csr")
+            result = operator @ stacked
+        else:
+            result = operator[:, :n_main] @ blocks[0]
+        return result.toarray() if _is_sparse(result) else np.asarray(result)
+
+    def _mapping_via_fft_chunks(
+        self,
+        state,
+        mapping_matrix,
+        blurring_mapping_matrix,
+        n_blur,
+        use_mixed_precision,
+        max_chunk_bytes=64 * 2**20,
+    ):
+        n_src = mapping_matrix.shape[1]
+        frame_bytes = state.n_phase * state.fft_shape[0] * state.fft_shape[1] * 8 * 2
+        chunk = max(1, min(n_src, max_chunk_bytes // max(frame_bytes, 1)))
+        dtype = np.float32 if use_mixed_precision else np.float64
+        out = np.empty((state.pixels_in_mask, n_src), dtype=dtype)
+        for start in range(0, n_src, chunk):
+            cols = slice(start, min(start + chunk, n_src))
+            top = mapping_matrix[:, cols]
+            top = top.toarray() if _is_sparse(top) else np.asarray(top)
+            if blurring_mapping_matrix is None:
+                bottom = np.zeros((n_blur, top.shape[1]))
+            else:
+                bottom = blurring_mapping_matrix[:, cols]
+                bottom = bottom.toarray() if _is_sparse(bottom) else np.asarray(bottom)
+            values = np.concatenate([top, bottom], axis=0)
+            out[:, cols] = self._convolved_columns_from(
+                values, state, True, "direct", use_mixed_precision, np
+            )
+        return out
+
+
+def convolver_util_pad_centred(values, shape):
+    """Zero-pad ``values`` symmetrically to ``shape`` (the differences must be even)."""
+    pad = [((n - k) // 2, (n - k) - (n - k) // 2) for k, n in zip(values.shape, shape)]
+    return np.pad(values, pad)

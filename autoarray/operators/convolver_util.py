@@ -1,0 +1,289 @@
+"""
+Pure functions behind :class:`autoarray.Convolver`: kernel preparation, the tight FFT frame,
+the sparse real-space operator, and the one convolution core used by images and mapping
+matrices alike.
+
+The oversampled convolution as s^2 native convolutions
+------------------------------------------------------
+With ``convolve_over_sample_size = s`` the input is, for every native pixel ``R``, an ``s x s``
+block of fine values ``v[R, a]`` (``a`` runs over the block row-major: the "per-pixel sub-block
+order"). Convolving the fine image with the fine kernel ``K`` (centred, odd) and taking the mean of
+each ``s x s`` block of the result gives, at native pixel ``P``,
+
+    out[P] = sum_a sum_R  W_a[P - R] v[R, a],
+    W_a[D] = s^-2 sum_{a'} K[s D + a' - a + h]        (per axis; h = (k - 1) / 2),
+
+so the binned fine convolution *is* the sum of ``s^2`` convolutions at native resolution, one per
+sub-pixel phase ``a``, with the polyphase kernels ``W_a`` of shape
+``kernel_shape_image_resolution = 2 * ceil(h / s) + 1``. This is exact (no approximation), and it
+never forms the fine image: the FFT engine transforms ``s^2`` native frames and inverts one, and
+the real-space engine is one sparse matrix of ``N x (N + N_blur) s^2``. With ``s = 1`` there is one
+phase, ``W_0 = K``, and the computation is the ordinary native convolution.
+"""
+
+import math
+
+import numpy as np
+import scipy.fft
+import scipy.sparse
+
+__all__ = [
+    "kernel_shape_image_resolution_from",
+    "kernel_odd_from",
+    "polyphase_kernels_from",
+    "fft_frame_from",
+    "kernel_rfft_from",
+    "real_space_operator_from",
+    "convolved_columns_via_fft_from",
+    "convolved_columns_via_real_space_from",
+]
+
+
+def kernel_shape_image_resolution_from(kernel_shape, convolve_over_sample_size: int) -> tuple:
+    """
+    Return the kernel footprint in native pixels, ``2 * ceil((k // 2) / s) + 1`` per axis.
+
+    For an odd ``k`` this is the smallest odd native window holding every native pixel that a
+    fine pixel's light reaches; for an even ``k`` it is the footprint of the odd kernel that
+    :func:`kernel_odd_from` makes (``k + 1`` fine pixels), which has the same ``k // 2``.
+    """
+    s = convolve_over_sample_size
+    return tuple(2 * math.ceil((k // 2) / s) + 1 for k in kernel_shape)
+
+
+def kernel_odd_from(kernel: np.ndarray) -> np.ndarray:
+    """
+    Return an odd-shaped kernel equivalent to ``kernel`` about its geometric centre.
+
+    An even axis of ``2m`` samples has its centre on a sample boundary, half a fine pixel from
+    any sample. Averaging neighbouring samples (a 2-tap ``[1/2, 1/2]`` filter) resamples it at
+    the ``2m + 1`` boundaries, which are centred on a sample, so no half-pixel shift appears.
+    After the block mean this equals binning the even-kernel convolution with half-weight edge
+    samples (trapezoidal integration over the native pixel). Odd axes are left untouched; the sum
+    of the kernel is preserved. A new array is returned.
+    """
+    out = np.asarray(kernel, dtype=np.float64)
+    for axis in (0, 1):
+        if out.shape[axis] % 2 == 0:
+            pad = [(0, 0), (0, 0)]
+            pad[axis] = (1, 1)
+            padded = np.pad(out, pad)
+            lo = [slice(None), slice(None)]
+            hi = [slice(None), slice(None)]
+            lo[axis] = slice(0, -1)
+            hi[axis] = slice(1, None)
+            out = 0.5 * (padded[tuple(lo)] + padded[tuple(hi)])
+    return out
+
+
+def polyphase_kernels_from(kernel_odd: np.ndarray, convolve_over_sample_size: int) -> np.ndarray:
+    """
+    Return the ``(s^2, Ky, Kx)`` polyphase kernels ``W_a`` of an odd fine kernel (module Notes).
+
+    Phase ``a = ay * s + ax`` (row-major in the pixel) holds the native-resolution kernel that
+    maps the fine value at sub-pixel ``(ay, ax)`` of a pixel to the block-mean convolution at
+    native pixels ``D`` away; ``(Ky, Kx) = kernel_shape_image_resolution``. With ``s = 1`` the
+    single phase is the kernel itself (a copy).
+    """
+    s = convolve_over_sample_size
+    kernel_odd = np.asarray(kernel_odd, dtype=np.float64)
+    if s == 1:
+        return kernel_odd[None].copy()
+    ky, kx = kernel_odd.shape
+    hy, hx = ky // 2, kx // 2
+    cy, cx = math.ceil(hy / s), math.ceil(hx / s)
+    # boxed[i, j] = s^-2 * sum_{a', b' < s} K[i + a' - pad_y, j + b' - pad_x] over a padded kernel,
+    # so that boxed[s * D + h - a + pad] is W_a[D] for every D of the footprint.
+    pad_y, pad_x = s * cy + s, s * cx + s
+    padded = np.pad(kernel_odd, ((pad_y, pad_y), (pad_x, pad_x)))
+    boxed = np.zeros_like(padded)
+    for ay in range(s):
+        for ax in range(s):
+            boxed[: padded.shape[0] - ay, : padded.shape[1] - ax] += padded[ay:, ax:]
+    boxed /= s * s
+    dy = np.arange(-cy, cy + 1)
+    dx = np.arange(-cx, cx + 1)
+    out = np.empty((s * s, 2 * cy + 1, 2 * cx + 1))
+    for ay in range(s):
+        for ax in range(s):
+            rows = s * dy + hy - ay + pad_y
+            cols = s * dx + hx - ax + pad_x
+            out[ay * s + ax] = boxed[np.ix_(rows, cols)]
+    return out
+
+
+def fft_frame_from(input_native, output_native, kernel_shape) -> tuple:
+    """
+    Return ``(frame_shape, corner)``: the smallest FFT-friendly frame in which circular
+    convolution equals linear convolution at every output pixel, and the native ``(y, x)``
+    index placed at the frame's ``[0, 0]``.
+
+    Parameters
+    ----------
+    input_native, output_native
+        (M, 2) / (N, 2) native indexes of the pixels holding input values (mask + blurring
+        region) and of those where the result is read (the mask).
+    kernel_shape
+        Odd ``(Ky, Kx)`` of the (polyphase) kernel.
+
+    Notes
+    -----
+    With the inputs' bounding box of length ``L`` placed at ``[0, L)`` and kernel offsets
+    ``d`` in ``[-c, c]``, an output ``p`` reads ``p - d``. Every such index either lies in
+    ``[0, P)`` (its true place, or zero padding) or wraps into the zero padding if
+    ``P >= L - min(p - d)`` and ``P > max(p - d)``. When the blurring region is complete this is
+    ``P = L``: the frame is just the bounding box of mask + blurring region.
+    ``scipy.fft.next_fast_len`` then rounds each side up to a fast size.
+    """
+    corner = input_native.min(axis=0)
+    length = input_native.max(axis=0) - corner + 1
+    out_rel = output_native - corner
+    shape = []
+    for axis in (0, 1):
+        c = kernel_shape[axis] // 2
+        lo = out_rel[:, axis].min() - c
+        hi = out_rel[:, axis].max() + c
+        size = max(int(length[axis]), int(length[axis] - lo), int(hi + 1))
+        shape.append(scipy.fft.next_fast_len(size, real=True))
+    return tuple(shape), corner
+
+
+def kernel_rfft_from(kernels: np.ndarray, frame_shape) -> np.ndarray:
+    """
+    Return the rFFT of each kernel wrapped into ``frame_shape`` with its centre at ``[0, 0]``.
+
+    Kernel taps that alias onto one frame position are summed, which is what circular
+    convolution does with them (harmless by construction of :func:`fft_frame_from`).
+    """
+    n, ky, kx = kernels.shape
+    cy, cx = ky // 2, kx // 2
+    wrapped = np.zeros((n, *frame_shape))
+    rows = (np.arange(ky) - cy) % frame_shape[0]
+    cols = (np.arange(kx) - cx) % frame_shape[1]
+    for i in range(n):
+        np.add.at(wrapped[i], np.ix_(rows, cols), kernels[i])
+    return scipy.fft.rfft2(wrapped, axes=(-2, -1))
+
+
+def real_space_operator_from(
+    kernels: np.ndarray,
+    input_native: np.ndarray,
+    output_native: np.ndarray,
+    dtype=np.float64,
+    rows_per_chunk: int = 512,
+) -> scipy.sparse.csr_array:
+    """
+    Return the sparse ``(N, M s^2)`` matrix of the whole (binned) convolution in real space.
+
+    Row ``i`` holds, for output pixel ``i`` (slim order of the mask), the weight of every input
+    value: input pixel ``j`` (mask then blurring region, slim order) and phase ``a`` sit in
+    column ``j * s^2 + a`` (per-pixel sub-block order), with weight ``W_a[P_i - R_j]``.
+    Zero weights are not stored.
+    """
+    n_phase, ky, kx = kernels.shape
+    cy, cx = ky // 2, kx // 2
+    corner = input_native.min(axis=0) - np.array([cy, cx])
+    size = input_native.max(axis=0) - corner + np.array([cy, cx]) + 1
+    lookup = np.full(tuple(size), -1, dtype=np.int64)
+    rel_in = input_native - corner
+    lookup[rel_in[:, 0], rel_in[:, 1]] = np.arange(input_native.shape[0])
+    rel_out = output_native - corner
+    dy, dx = np.meshgrid(np.arange(-cy, cy + 1), np.arange(-cx, cx + 1), indexing="ij")
+    dy, dx = dy.ravel(), dx.ravel()
+    # Weight of phase a at offset D = (dy, dx): W_a[c + D]; shape (n_offsets, n_phase).
+    weights = kernels.reshape(n_phase, -1).T.astype(dtype)
+    index_dtype = np.int32 if input_native.shape[0] * n_phase < 2**31 else np.int64
+    data_chunks, col_chunks, counts = [], [], []
+    for start in range(0, rel_out.shape[0], rows_per_chunk):
+        block = rel_out[start : start + rows_per_chunk]
+        src = lookup[block[:, 0:1] - dy[None, :], block[:, 1:2] - dx[None, :]]
+        cols = src[:, :, None] * n_phase + np.arange(n_phase)[None, None, :]
+        vals = np.broadcast_to(weights[None], cols.shape)
+        keep = (src[:, :, None] >= 0) & (vals != 0)
+        counts.append(keep.reshape(keep.shape[0], -1).sum(axis=1))
+        col_chunks.append(cols[keep].astype(index_dtype))
+        data_chunks.append(vals[keep])
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(counts))]).astype(index_dtype)
+    return scipy.sparse.csr_array(
+        (np.concatenate(data_chunks), np.concatenate(col_chunks), indptr),
+        shape=(output_native.shape[0], input_native.shape[0] * n_phase),
+    )
+
+
+def convolved_columns_via_fft_from(
+    values, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase: int, xp=np
+):
+    """
+    Convolve columns of input values with the polyphase kernels by FFT: the one dense core.
+
+    Parameters
+    ----------
+    values
+        (M s^2, n_col) input values (mask then blurring region, per-pixel sub-block order).
+    scatter_index
+        (M s^2,) flat index of each value in the ``(s^2, Py, Px)`` phase frames.
+    gather_index
+        (N,) flat index of each output (mask) pixel in one ``(Py, Px)`` frame.
+    kernel_rfft
+        (s^2, Py, Px // 2 + 1) rFFT of the wrapped polyphase kernels; its dtype (complex128 or
+        complex64) sets the precision.
+    frame_shape
+        (Py, Px).
+    n_phase
+        s^2.
+    xp
+        ``numpy`` (``scipy.fft``) or ``jax.numpy`` (``jax.numpy.fft``).
+
+    Returns
+    -------
+    (N, n_col) convolved (and block-mean binned) values.
+    """
+    n_col = values.shape[1]
+    py, px = frame_shape
+    real_dtype = np.float32 if kernel_rfft.dtype == np.complex64 else np.float64
+    if xp is np:
+        frames = np.zeros((n_col, n_phase * py * px), dtype=real_dtype)
+        frames[:, scatter_index] = values.T
+        spectra = scipy.fft.rfft2(frames.reshape(n_col, n_phase, py, px), axes=(-2, -1))
+        spectra *= kernel_rfft
+        summed = spectra[:, 0] if n_phase == 1 else spectra.sum(axis=1)
+        images = scipy.fft.irfft2(summed, s=(py, px), axes=(-2, -1))
+        return images.reshape(n_col, py * px)[:, gather_index].T
+    frames = xp.zeros((n_col, n_phase * py * px), dtype=real_dtype)
+    frames = frames.at[:, scatter_index].set(values.T.astype(real_dtype))
+    spectra = xp.fft.rfft2(frames.reshape(n_col, n_phase, py, px), axes=(-2, -1))
+    summed = xp.sum(spectra * kernel_rfft, axis=1)
+    images = xp.fft.irfft2(summed, s=(py, px), axes=(-2, -1))
+    return images.reshape(n_col, py * px)[:, gather_index].T
+
+
+def convolved_columns_via_real_space_from(
+    values, scatter_index, gather_index, kernels, frame_shape, jax_method="direct", xp=None
+):
+    """
+    Convolve columns in real space with ``jax.scipy.signal.convolve`` (the JAX real-space
+    engine; NumPy's is the sparse operator of :func:`real_space_operator_from`).
+
+    Each phase frame is convolved (``mode="same"``, centred odd kernel) with its polyphase kernel
+    by ``jax_method`` ("direct" or "fft"), the phases are summed and the mask pixels gathered.
+    """
+    import jax
+    import jax.scipy.signal
+
+    n_col = values.shape[1]
+    n_phase = kernels.shape[0]
+    py, px = frame_shape
+    frames = xp.zeros((n_col, n_phase * py * px), dtype=values.dtype)
+    frames = frames.at[:, scatter_index].set(values.T).reshape(n_col, n_phase, py, px)
+    kernels = xp.asarray(kernels, dtype=values.dtype)
+
+    def one_column(frame):
+        out = jax.scipy.signal.convolve(frame[0], kernels[0], mode="same", method=jax_method)
+        for a in range(1, n_phase):
+            out = out + jax.scipy.signal.convolve(
+                frame[a], kernels[a], mode="same", method=jax_method
+            )
+        return out
+
+    images = jax.vmap(one_column)(frames)
+    return images.reshape(n_col, py * px)[:, gather_index].T
