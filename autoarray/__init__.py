@@ -7,6 +7,9 @@ from autoarray import exc
 from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
+from autoarray.dataset.grids import GridsDataset
+from autoarray.dataset.imaging.dataset import Imaging
+from autoarray.dataset.imaging.simulator import SimulatorImaging
 from autoarray.operators.convolver import Convolver, ConvolverState
 from autoarray.operators.over_sampling import over_sample_util
 from autoarray.operators.over_sampling.over_sampler import OverSampler
@@ -24,4 +27,7 @@ __all__ = [
     "Convolver",
     "ConvolverState",
     "convolver_util",
+    "GridsDataset",
+    "Imaging",
+    "SimulatorImaging",
 ]

@@ -1,0 +1,50 @@
+"""
+autogalaxy: light profiles, galaxies, model images and fits of imaging data, with PSF
+convolution at the detector's resolution or finer. Re-exports the ``autoarray`` names.
+"""
+
+from autoarray import (
+    Array2D,
+    Convolver,
+    ConvolverState,
+    Grid2D,
+    GridsDataset,
+    Imaging,
+    Mask2D,
+    OverSampler,
+    convolver_util,
+    mask_2d_util,
+    over_sample_util,
+)
+from autoarray import exc as _aa_exc  # noqa: F401  (autogalaxy.exc extends it)
+from autogalaxy import exc
+from autogalaxy.galaxy.galaxy import Galaxies, Galaxy
+from autogalaxy.imaging.fit_imaging import FitImaging
+from autogalaxy.imaging.simulator import SimulatorImaging
+from autogalaxy.operate.image import OperateImage
+from autogalaxy.profiles.light import linear as lp_linear
+from autogalaxy.profiles.light import operated as lp_operated
+from autogalaxy.profiles.light import standard as lp
+
+__all__ = [
+    "Array2D",
+    "Convolver",
+    "ConvolverState",
+    "Grid2D",
+    "GridsDataset",
+    "Imaging",
+    "Mask2D",
+    "OverSampler",
+    "convolver_util",
+    "mask_2d_util",
+    "over_sample_util",
+    "exc",
+    "Galaxies",
+    "Galaxy",
+    "FitImaging",
+    "SimulatorImaging",
+    "OperateImage",
+    "lp",
+    "lp_linear",
+    "lp_operated",
+]

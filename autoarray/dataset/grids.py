@@ -1,0 +1,109 @@
+"""The grids a dataset hands to every model evaluation."""
+
+import warnings
+
+import numpy as np
+
+from autoarray import check_util, exc
+from autoarray.mask.mask_2d import Mask2D
+from autoarray.structures.grids.grid_2d import Grid2D
+
+__all__ = ["GridsDataset"]
+
+
+class GridsDataset:
+    """
+    The grids of a masked dataset: where light profiles (``lp``) and pixelizations
+    (``pixelization``) are evaluated, and the ``blurring`` region outside the mask whose light the
+    PSF spreads into it.
+
+    Parameters
+    ----------
+    mask
+        The dataset's mask.
+    over_sample_size_lp, over_sample_size_pixelization
+        Over-sample sizes ``k_i`` (int or one int per unmasked pixel) of the two grids.
+    psf
+        The dataset's :class:`Convolver`, or None (no blurring grid).
+    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization
+        ``s`` of the two channels; default: the PSF's ``convolve_over_sample_size`` (1 without a PSF).
+
+    Notes
+    -----
+    ``lp`` and ``pixelization`` are the native pixel centres carrying their ``k_i`` (divisible by
+    ``s``). ``blurring`` covers the blurring region of ``psf.kernel_shape_image_resolution``; it is
+    over-sampled at ``s_lp`` (1 when ``s_lp = 1``, as for a native PSF). When a convolve size is
+    > 1, ``lp_oversampled``, ``lp_blurring_oversampled`` and ``pixelization_oversampled`` are the
+    (M s^2, 2) fine-pixel centres in per-pixel sub-block order; with both sizes 1 they are None.
+    """
+
+    def __init__(
+        self,
+        mask: Mask2D,
+        over_sample_size_lp=4,
+        over_sample_size_pixelization=4,
+        psf=None,
+        convolve_over_sample_size_lp=None,
+        convolve_over_sample_size_pixelization=None,
+    ):
+        psf_s = psf.convolve_over_sample_size if psf is not None else 1
+        s_lp = psf_s if convolve_over_sample_size_lp is None else convolve_over_sample_size_lp
+        s_pix = (
+            psf_s
+            if convolve_over_sample_size_pixelization is None
+            else convolve_over_sample_size_pixelization
+        )
+        self.convolve_over_sample_size_lp = check_util.positive_int_from(
+            s_lp, "convolve_over_sample_size_lp", exc.DatasetException
+        )
+        self.convolve_over_sample_size_pixelization = check_util.positive_int_from(
+            s_pix, "convolve_over_sample_size_pixelization", exc.DatasetException
+        )
+        self.mask = mask
+        self.lp = Grid2D.from_mask(mask, over_sample_size_lp)
+        self.pixelization = Grid2D.from_mask(mask, over_sample_size_pixelization)
+        self.blurring = None
+        if psf is not None:
+            # The padding warning is expected for tight frames: the state pads identically.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                blurring_mask = mask.derive_mask.blurring_from(
+                    psf.kernel_shape_image_resolution, allow_padding=True
+                )
+            self.blurring = Grid2D.from_mask(blurring_mask, self.convolve_over_sample_size_lp)
+        self.lp_oversampled = None
+        self.lp_blurring_oversampled = None
+        self.pixelization_oversampled = None
+        if self.convolve_over_sample_size_lp > 1:
+            self.lp_oversampled = Grid2D.from_mask(
+                mask, self.convolve_over_sample_size_lp
+            ).over_sampled
+            if self.blurring is not None:
+                self.lp_blurring_oversampled = self.blurring.over_sampled
+        if self.convolve_over_sample_size_pixelization > 1:
+            self.pixelization_oversampled = Grid2D.from_mask(
+                mask, self.convolve_over_sample_size_pixelization
+            ).over_sampled
+
+    @property
+    def blurring_mask(self) -> Mask2D | None:
+        return None if self.blurring is None else self.blurring.mask
+
+    def __repr__(self):
+        return (
+            f"GridsDataset(pixels={self.mask.pixels_in_mask}, "
+            f"s_lp={self.convolve_over_sample_size_lp}, "
+            f"s_pixelization={self.convolve_over_sample_size_pixelization})"
+        )
+
+
+def fine_values_from_native_frame(
+    fine_native: np.ndarray, convolve_over_sample_size: int
+) -> np.ndarray:
+    """
+    Reorder a fine frame ``(ny s, nx s)`` into per-pixel sub-block order of its ``ny x nx``
+    native pixels (all pixels, row-major), length ``ny nx s^2``.
+    """
+    s = convolve_over_sample_size
+    ny, nx = fine_native.shape[0] // s, fine_native.shape[1] // s
+    return fine_native.reshape(ny, s, nx, s).transpose(0, 2, 1, 3).reshape(-1)

@@ -1,0 +1,414 @@
+"""The imaging dataset: data, noise map and PSF on a mask, with the grids models are evaluated on."""
+
+from functools import cached_property
+
+import numpy as np
+
+from autoarray import check_util, exc, fits_util
+from autoarray.dataset.grids import GridsDataset
+from autoarray.mask.mask_2d import Mask2D
+from autoarray.operators.convolver import Convolver
+from autoarray.operators.over_sampling import over_sample_util
+from autoarray.structures.arrays.array_2d import Array2D
+
+__all__ = ["Imaging"]
+
+
+def _sizes_array_from(over_sample_size, mask):
+    return over_sample_util.sub_size_array_from(over_sample_size, mask.pixels_in_mask)
+
+
+class Imaging:
+    """
+    An imaging dataset: ``data``, ``noise_map`` and ``psf`` on the data's mask.
+
+    Parameters
+    ----------
+    data
+        The image (``Array2D``; its mask is the dataset's mask).
+    noise_map
+        1-sigma noise of every pixel (``Array2D`` on the same mask); ones if None.
+    psf
+        The PSF (:class:`Convolver`) or None. With ``convolve_over_sample_size_* = s > 1`` it
+        must be sampled at the data's pixel scale / s and carry ``convolve_over_sample_size = s``.
+    psf_setup_state
+        Build the PSF's convolution state for the mask now, once, instead of on first use.
+    noise_covariance_matrix
+        Optional full noise covariance (N x N); stored for fits that use it.
+    over_sample_size_lp, over_sample_size_pixelization
+        Over-sample sizes ``k_i`` of light profiles and pixelizations: an int or one int per
+        unmasked pixel (adaptive). Each must be divisible by the matching convolve size.
+    use_normalized_psf
+        Use the PSF divided by its sum (a new Convolver; the caller's is not mutated).
+    check_noise_map
+        Reject noise maps with non-positive or non-finite values.
+    sparse_operator
+        A precomputed sparse linear-algebra operator for pixelized inversions (native only for
+        now: combining it with ``s > 1`` raises).
+    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization
+        ``s`` of each channel: light is blurred on a grid ``s`` times finer than the data and
+        binned back (mean). Default 1: the native path, bit for bit.
+
+    Raises
+    ------
+    TypeError
+        If a convolve size is not an int.
+    DatasetException
+        For sizes < 1, over-sample sizes not divisible by their convolve size, two different
+        convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees, the sparse
+        operator with ``s > 1``, mismatched shapes, or a bad noise map.
+    """
+
+    def __init__(
+        self,
+        data: Array2D,
+        noise_map: Array2D | None = None,
+        psf: Convolver | None = None,
+        psf_setup_state: bool = False,
+        noise_covariance_matrix: np.ndarray | None = None,
+        over_sample_size_lp=4,
+        over_sample_size_pixelization=4,
+        use_normalized_psf: bool = True,
+        check_noise_map: bool = True,
+        sparse_operator=None,
+        convolve_over_sample_size_lp: int = 1,
+        convolve_over_sample_size_pixelization: int = 1,
+    ):
+        s_lp = check_util.positive_int_from(
+            convolve_over_sample_size_lp, "convolve_over_sample_size_lp", exc.DatasetException
+        )
+        s_pix = check_util.positive_int_from(
+            convolve_over_sample_size_pixelization,
+            "convolve_over_sample_size_pixelization",
+            exc.DatasetException,
+        )
+        if not isinstance(data, Array2D):
+            raise exc.DatasetException(f"data must be an Array2D, got {type(data).__name__}.")
+        mask = data.mask
+        if s_lp > 1 and s_pix > 1 and s_lp != s_pix:
+            raise exc.DatasetException(
+                f"convolve_over_sample_size_lp={s_lp} and convolve_over_sample_size_pixelization="
+                f"{s_pix} differ; both use the one PSF, so sizes > 1 must be equal."
+            )
+        for name, size, s in (
+            ("over_sample_size_lp", over_sample_size_lp, s_lp),
+            ("over_sample_size_pixelization", over_sample_size_pixelization, s_pix),
+        ):
+            try:
+                sizes = _sizes_array_from(
+                    size.native.array[~mask.array]
+                    if isinstance(size, Array2D) and not size.mask.is_same_as(mask)
+                    else size,
+                    mask,
+                )
+            except exc.GridException as error:
+                raise exc.DatasetException(f"{name}: {error}") from None
+            if np.any(sizes % s):
+                raise exc.DatasetException(
+                    f"{name} must be divisible by convolve size {s}: light sampled at k x k points "
+                    f"per pixel is pre-binned to s x s fine pixels. Got sizes "
+                    f"{np.unique(sizes[sizes % s != 0]).tolist()}."
+                )
+        s_psf_needed = max(s_lp, s_pix)
+        if psf is not None:
+            if not isinstance(psf, Convolver):
+                raise exc.DatasetException(f"psf must be a Convolver, got {type(psf).__name__}.")
+            if psf.convolve_over_sample_size != s_psf_needed:
+                raise exc.DatasetException(
+                    f"The PSF has convolve_over_sample_size={psf.convolve_over_sample_size} but the "
+                    f"dataset asks for convolve_over_sample_size_lp={s_lp}, "
+                    f"convolve_over_sample_size_pixelization={s_pix}; an oversampled PSF needs the "
+                    "matching sizes (and a native one sizes of 1)."
+                )
+            if use_normalized_psf:
+                psf = psf.normalized
+        elif s_psf_needed > 1:
+            raise exc.DatasetException(
+                f"convolve_over_sample_size > 1 (lp={s_lp}, pixelization={s_pix}) needs an "
+                "oversampled psf."
+            )
+        if sparse_operator is not None and s_psf_needed > 1:
+            raise exc.DatasetException(
+                "The sparse operator does not support an oversampled PSF "
+                f"(convolve_over_sample_size_lp={s_lp}, convolve_over_sample_size_pixelization="
+                f"{s_pix}) yet: use the mapping formalism (sparse_operator=None)."
+            )
+        if noise_map is None:
+            noise_map = Array2D(np.ones(mask.pixels_in_mask), mask)
+        if not isinstance(noise_map, Array2D):
+            noise_map = Array2D(np.asarray(noise_map), mask)
+        if noise_map.shape_native != data.shape_native:
+            raise exc.DatasetException(
+                f"noise_map has shape {noise_map.shape_native} but data has {data.shape_native}."
+            )
+        if not noise_map.mask.is_same_as(mask):
+            noise_map = Array2D(noise_map.native.array, mask)
+        if check_noise_map:
+            values = np.asarray(noise_map.slim.array)
+            bad = ~np.isfinite(values) | (values <= 0)
+            if np.any(bad):
+                raise exc.DatasetException(
+                    f"The noise map has {int(bad.sum())} non-positive or non-finite values (e.g. "
+                    f"{values[bad][:3].tolist()}); every unmasked pixel needs a positive noise. "
+                    "Mask those pixels, fix the noise map, or pass check_noise_map=False."
+                )
+        if psf is not None and psf_setup_state:
+            psf = psf.with_state_for(mask)
+        self.data = data
+        self.noise_map = noise_map
+        self.psf = psf
+        self.psf_setup_state = psf_setup_state
+        self.noise_covariance_matrix = noise_covariance_matrix
+        self.over_sample_size_lp = over_sample_size_lp
+        self.over_sample_size_pixelization = over_sample_size_pixelization
+        self.use_normalized_psf = use_normalized_psf
+        self.check_noise_map = check_noise_map
+        self.sparse_operator = sparse_operator
+        self.convolve_over_sample_size_lp = s_lp
+        self.convolve_over_sample_size_pixelization = s_pix
+
+    # ------------------------------------------------------------------------- properties
+
+    @property
+    def mask(self) -> Mask2D:
+        return self.data.mask
+
+    @property
+    def shape_native(self):
+        return self.data.shape_native
+
+    @property
+    def pixel_scales(self):
+        return self.data.pixel_scales
+
+    @property
+    def signal_to_noise_map(self) -> Array2D:
+        return self.data / self.noise_map
+
+    @cached_property
+    def grids(self) -> GridsDataset:
+        """The ``lp``, ``pixelization`` and ``blurring`` grids (see :class:`GridsDataset`)."""
+        return GridsDataset(
+            self.mask,
+            self._sizes_on_mask(self.over_sample_size_lp),
+            self._sizes_on_mask(self.over_sample_size_pixelization),
+            self.psf,
+            self.convolve_over_sample_size_lp,
+            self.convolve_over_sample_size_pixelization,
+        )
+
+    def _sizes_on_mask(self, size):
+        if isinstance(size, Array2D) and not size.mask.is_same_as(self.mask):
+            return Array2D(size.native.array[~self.mask.array], self.mask)
+        return size
+
+    @property
+    def psf_pixelization(self) -> Convolver | None:
+        """
+        The PSF used for pixelizations: the dataset's PSF, or its native block sum when the
+        pixelization channel is native (``s_pixelization = 1``) and the PSF oversampled.
+        """
+        if (
+            self.psf is None
+            or self.psf.convolve_over_sample_size == self.convolve_over_sample_size_pixelization
+        ):
+            return self.psf
+        return self.psf.native_psf_from()
+
+    def _with(self, **changes) -> "Imaging":
+        kwargs = dict(
+            data=self.data,
+            noise_map=self.noise_map,
+            psf=self.psf,
+            psf_setup_state=self.psf_setup_state,
+            noise_covariance_matrix=self.noise_covariance_matrix,
+            over_sample_size_lp=self.over_sample_size_lp,
+            over_sample_size_pixelization=self.over_sample_size_pixelization,
+            use_normalized_psf=False,
+            check_noise_map=self.check_noise_map,
+            sparse_operator=self.sparse_operator,
+            convolve_over_sample_size_lp=self.convolve_over_sample_size_lp,
+            convolve_over_sample_size_pixelization=self.convolve_over_sample_size_pixelization,
+        )
+        kwargs.update(changes)
+        return Imaging(**kwargs)
+
+    # -------------------------------------------------------------------------- changes
+
+    def apply_mask(self, mask: Mask2D) -> "Imaging":
+        """
+        The dataset on ``mask`` (data and noise map re-read from the native frame). A mask may
+        only remove pixels: unmasking a pixel that is masked now raises ``DatasetException``.
+        """
+        if not isinstance(mask, Mask2D) or mask.shape_native != self.shape_native:
+            raise exc.DatasetException(
+                f"apply_mask needs a Mask2D of shape {self.shape_native}, got "
+                f"{getattr(mask, 'shape_native', type(mask).__name__)}."
+            )
+        unmasked = ~mask.array & self.mask.array
+        if np.any(unmasked):
+            raise exc.DatasetException(
+                f"apply_mask cannot unmask pixels: {int(unmasked.sum())} pixels masked in the "
+                "dataset are unmasked in the new mask. Reload the dataset to use a larger mask."
+            )
+        data = Array2D(self.data.native.array, mask)
+        noise_map = Array2D(self.noise_map.native.array, mask)
+        psf = (
+            None
+            if self.psf is None
+            else Convolver(
+                self.psf.kernel,
+                use_fft=self.psf.use_fft,
+                convolve_over_sample_size=self.psf.convolve_over_sample_size,
+            )
+        )
+        return self._with(
+            data=data,
+            noise_map=noise_map,
+            psf=psf,
+            noise_covariance_matrix=None,
+            over_sample_size_lp=self._sizes_transferred(self.over_sample_size_lp, mask),
+            over_sample_size_pixelization=self._sizes_transferred(
+                self.over_sample_size_pixelization, mask
+            ),
+        )
+
+    @staticmethod
+    def _sizes_transferred(size, mask):
+        if isinstance(size, Array2D):
+            native = np.asarray(size.native.array)
+            return Array2D(native[~mask.array].astype(np.int64), mask)
+        return size
+
+    def apply_over_sampling(
+        self,
+        over_sample_size_lp=None,
+        over_sample_size_pixelization=None,
+    ) -> "Imaging":
+        """The dataset with new over-sample sizes (None keeps the current one)."""
+        return self._with(
+            over_sample_size_lp=self.over_sample_size_lp
+            if over_sample_size_lp is None
+            else over_sample_size_lp,
+            over_sample_size_pixelization=self.over_sample_size_pixelization
+            if over_sample_size_pixelization is None
+            else over_sample_size_pixelization,
+        )
+
+    def apply_noise_scaling(self, mask: Mask2D, noise_value: float = 1e8, should_zero_data=True):
+        """
+        Return the dataset with the noise of the pixels *unmasked* in ``mask`` set to
+        ``noise_value`` (and their data zeroed), so a fit ignores them without changing the mask.
+        """
+        region = ~np.asarray(mask.array)
+        data = np.array(self.data.native.array, dtype=float)
+        noise = np.array(self.noise_map.native.array, dtype=float)
+        noise[region] = noise_value
+        if should_zero_data:
+            data[region] = 0.0
+        return self._with(
+            data=Array2D(data, self.mask),
+            noise_map=Array2D(noise, self.mask),
+            noise_covariance_matrix=None,
+        )
+
+    # ------------------------------------------------------------------------------ FITS
+
+    @classmethod
+    def from_fits(
+        cls,
+        data_path,
+        pixel_scales=None,
+        noise_map_path=None,
+        psf_path=None,
+        data_hdu=0,
+        noise_map_hdu=0,
+        psf_hdu=0,
+        over_sample_size_lp=4,
+        over_sample_size_pixelization=4,
+        convolve_over_sample_size_lp=None,
+        convolve_over_sample_size_pixelization=None,
+        psf_pixel_scales=None,
+        use_normalized_psf=True,
+        check_noise_map=True,
+        psf_setup_state=False,
+    ) -> "Imaging":
+        """
+        Load a dataset from FITS files.
+
+        ``pixel_scales`` default to the data header (``PIXSCALY`` / ``PIXSCALX``). The PSF's
+        oversampling factor comes from its header (``OVERSAMP``) unless the convolve sizes are
+        given (they must agree); its pixel scales come from its header (``PIXELSCL``,
+        ``PIXSCALE``, ``PIXSCALY``), else ``psf_pixel_scales``, else the image's / s. When the
+        convolve sizes are not given, both default to the PSF's factor.
+        """
+        data = Array2D.from_fits(data_path, pixel_scales=pixel_scales, hdu=data_hdu)
+        noise_map = None
+        if noise_map_path is not None:
+            noise_map = Array2D.from_fits(
+                noise_map_path, pixel_scales=data.pixel_scales, hdu=noise_map_hdu
+            )
+            noise_map = Array2D(noise_map.native.array, data.mask)
+        psf = None
+        if psf_path is not None:
+            given = [
+                s
+                for s in (convolve_over_sample_size_lp, convolve_over_sample_size_pixelization)
+                if s is not None and s > 1
+            ]
+            s_arg = given[0] if given else None
+            _, header = fits_util.hdu_from(psf_path, psf_hdu)
+            header_s = int(header["OVERSAMP"]) if "OVERSAMP" in header else None
+            if str(header.get("EXTNAME", "")).upper().startswith("DET_"):
+                header_s = 1
+            s = s_arg if s_arg is not None else (header_s or 1)
+            has_scales = any(k in header for k in ("PIXELSCL", "PIXSCALE", "PIXSCALY"))
+            if psf_pixel_scales is None and not has_scales:
+                psf_pixel_scales = (data.pixel_scales[0] / s, data.pixel_scales[1] / s)
+            try:
+                psf = Convolver.from_fits(
+                    psf_path,
+                    hdu=psf_hdu,
+                    pixel_scales=psf_pixel_scales,
+                    convolve_over_sample_size=s_arg,
+                )
+            except exc.KernelException as error:
+                raise exc.DatasetException(f"PSF {psf_path}: {error}") from None
+            s_psf = psf.convolve_over_sample_size
+            if convolve_over_sample_size_lp is None:
+                convolve_over_sample_size_lp = s_psf
+            if convolve_over_sample_size_pixelization is None:
+                convolve_over_sample_size_pixelization = s_psf
+        return cls(
+            data=data,
+            noise_map=noise_map,
+            psf=psf,
+            psf_setup_state=psf_setup_state,
+            over_sample_size_lp=over_sample_size_lp,
+            over_sample_size_pixelization=over_sample_size_pixelization,
+            use_normalized_psf=use_normalized_psf,
+            check_noise_map=check_noise_map,
+            convolve_over_sample_size_lp=convolve_over_sample_size_lp or 1,
+            convolve_over_sample_size_pixelization=convolve_over_sample_size_pixelization or 1,
+        )
+
+    def output_to_fits(self, data_path, psf_path=None, noise_map_path=None, overwrite=False):
+        """
+        Write the data, PSF and noise map to FITS. Headers keep the pixel scales; the PSF header
+        also has ``OVERSAMP`` (its ``convolve_over_sample_size``), so :meth:`from_fits` reloads
+        the dataset exactly.
+        """
+        self.data.output_to_fits(data_path, overwrite=overwrite)
+        if noise_map_path is not None:
+            self.noise_map.output_to_fits(noise_map_path, overwrite=overwrite)
+        if psf_path is not None and self.psf is not None:
+            header = fits_util.header_with_geometry_from(self.psf.pixel_scales, self.psf.origin)
+            header["OVERSAMP"] = (self.psf.convolve_over_sample_size, "PSF oversampling factor")
+            fits_util.write_hdu_list(psf_path, [(self.psf.native, header, None)], overwrite)
+
+    def __repr__(self):
+        return (
+            f"Imaging(shape_native={self.shape_native}, pixels={self.mask.pixels_in_mask}, "
+            f"psf={self.psf!r}, s_lp={self.convolve_over_sample_size_lp}, "
+            f"s_pixelization={self.convolve_over_sample_size_pixelization})"
+        )

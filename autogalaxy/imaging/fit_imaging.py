@@ -1,0 +1,123 @@
+"""Fit an imaging dataset with galaxies: model image, residuals, chi-squared, likelihood."""
+
+from functools import cached_property
+
+import numpy as np
+
+import autoarray as aa
+from autogalaxy.galaxy.galaxy import Galaxies
+
+__all__ = ["FitImaging"]
+
+
+class FitImaging:
+    """
+    The fit of ``galaxies`` to an imaging ``dataset``.
+
+    Parameters
+    ----------
+    dataset
+        An :class:`autoarray.Imaging` (masked). Its grids decide the sampling: light profiles on
+        ``dataset.grids.lp`` (``k_i`` per pixel) and the ``blurring`` grid, blurred at fine
+        resolution when ``dataset.convolve_over_sample_size_lp > 1``.
+    galaxies
+        A list of :class:`Galaxy` (or ``Galaxies``).
+    xp
+        ``numpy`` or ``jax.numpy``. With JAX, ``log_likelihood`` is jit-able and differentiable
+        with respect to the light-profile parameters: build the galaxies inside the function you
+        transform (profiles are pytrees, see ``autogalaxy.profiles.light.abstract``), e.g.
+        ``jax.grad(lambda r: FitImaging(ds, [Galaxy(0.5, bulge=Sersic(effective_radius=r))],
+        xp=jnp).log_likelihood)``. Precompute the PSF state (``psf_setup_state=True``) so nothing
+        mask-dependent is rebuilt while tracing.
+
+    Notes
+    -----
+    If the galaxies hold linear light profiles or a pixelization, their intensities / pixel values
+    are solved by a linear inversion (``inversion``) and ``figure_of_merit`` is ``log_evidence``;
+    otherwise it is ``log_likelihood``.
+    """
+
+    def __init__(self, dataset: aa.Imaging, galaxies, xp=np):
+        self.dataset = dataset
+        self.galaxies = Galaxies(galaxies)
+        self.xp = xp
+
+    # -------------------------------------------------------------------------- images
+
+    @cached_property
+    def blurred_image(self) -> aa.Array2D:
+        """The PSF-blurred light of the standard components (plus operated ones, unblurred)."""
+        grids = self.dataset.grids
+        if self.dataset.psf is None:
+            return self.galaxies.image_2d_from(grids.lp, xp=self.xp)
+        return self.galaxies.blurred_image_2d_from(
+            grids.lp, grids.blurring, self.dataset.psf, xp=self.xp
+        )
+
+    @property
+    def has_inversion(self) -> bool:
+        return any(g.linear_light_profile_list or g.pixelization is not None for g in self.galaxies)
+
+    @cached_property
+    def inversion(self):
+        """The linear inversion of linear light profiles / pixelizations, or None."""
+        if not self.has_inversion:
+            return None
+        from autogalaxy.imaging.inversion import inversion_imaging_from
+
+        return inversion_imaging_from(
+            dataset=self.dataset,
+            galaxies=self.galaxies,
+            data=self._data - self.blurred_image.array,
+            xp=self.xp,
+        )
+
+    @cached_property
+    def _data(self):
+        return self.xp.asarray(self.dataset.data.array)
+
+    @cached_property
+    def _noise(self):
+        return self.xp.asarray(self.dataset.noise_map.array)
+
+    @cached_property
+    def model_data(self) -> aa.Array2D:
+        """Blurred light plus, with an inversion, the mapped reconstruction."""
+        model = self.blurred_image.array
+        if self.inversion is not None:
+            model = model + self.inversion.mapped_reconstructed_image
+        return aa.Array2D(model, self.dataset.mask)
+
+    @cached_property
+    def residual_map(self) -> aa.Array2D:
+        return aa.Array2D(self._data - self.model_data.array, self.dataset.mask)
+
+    @cached_property
+    def normalized_residual_map(self) -> aa.Array2D:
+        return aa.Array2D(self.residual_map.array / self._noise, self.dataset.mask)
+
+    @cached_property
+    def chi_squared_map(self) -> aa.Array2D:
+        return aa.Array2D(self.normalized_residual_map.array**2, self.dataset.mask)
+
+    @property
+    def chi_squared(self):
+        return self.xp.sum(self.chi_squared_map.array)
+
+    @property
+    def noise_normalization(self):
+        return self.xp.sum(self.xp.log(2.0 * np.pi * self._noise**2))
+
+    @property
+    def log_likelihood(self):
+        """``-0.5 (chi^2 + sum ln 2 pi sigma^2)``."""
+        return -0.5 * (self.chi_squared + self.noise_normalization)
+
+    @property
+    def log_evidence(self):
+        """The Bayesian evidence of the inversion (None without one)."""
+        return None if self.inversion is None else self.inversion.log_evidence
+
+    @property
+    def figure_of_merit(self):
+        return self.log_likelihood if self.inversion is None else self.log_evidence
