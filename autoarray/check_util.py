@@ -74,22 +74,26 @@ def pixel_scales_from(pixel_scales, exception=exc.AutoArrayException) -> tuple:
     Raises
     ------
     exception
-        If there are not two entries, an entry is not a finite positive number.
+        If there are not two entries, or an entry is not a finite positive number (bools and
+        strings are refused).
     """
+    message = (
+        f"pixel_scales must be a positive float or a (y, x) pair of positive floats "
+        f"(arcsec per pixel), got {pixel_scales!r}."
+    )
+    if isinstance(pixel_scales, bool | np.bool_ | str | bytes):
+        raise exception(message)
     if isinstance(pixel_scales, Real | np.floating | np.integer):
         pixel_scales = (pixel_scales, pixel_scales)
     try:
-        pair = tuple(float(v) for v in pixel_scales)
+        entries = tuple(pixel_scales)
+        if any(isinstance(v, bool | np.bool_ | str | bytes) for v in entries):
+            raise TypeError
+        pair = tuple(float(v) for v in entries)
     except (TypeError, ValueError):
-        raise exception(
-            f"pixel_scales must be a positive float or a (y, x) pair of positive floats "
-            f"(arcsec per pixel), got {pixel_scales!r}."
-        ) from None
+        raise exception(message) from None
     if len(pair) != 2 or not all(np.isfinite(v) and v > 0.0 for v in pair):
-        raise exception(
-            f"pixel_scales must be a positive float or a (y, x) pair of positive floats "
-            f"(arcsec per pixel), got {pixel_scales!r}."
-        )
+        raise exception(message)
     return pair
 
 

@@ -11,6 +11,24 @@ from autoarray.mask import mask_2d_util
 __all__ = ["Mask2D", "DeriveMask2D", "DeriveIndexes2D"]
 
 
+def _array_protocol_from(array, dtype=None, copy=None):
+    """
+    Implement ``__array__(dtype, copy)`` (NumPy 2 semantics) for a class storing ``array``.
+
+    ``copy=True`` (what ``np.array(obj)`` asks for) returns a new array, so the caller can never
+    write into the stored values; ``copy=None`` (``np.asarray``) returns the stored array when no
+    conversion is needed; ``copy=False`` raises if a conversion would need a copy.
+    """
+    array = np.asarray(array)
+    if dtype is not None and np.dtype(dtype) != array.dtype:
+        if copy is False:
+            raise ValueError(
+                f"Converting dtype {array.dtype} to {np.dtype(dtype)} needs a copy (copy=False)."
+            )
+        return array.astype(dtype)
+    return array.copy() if copy else array
+
+
 class Mask2D:
     """
     A 2D mask paired with its pixel scales and origin. ``True`` means masked (excluded).
@@ -135,7 +153,7 @@ class Mask2D:
         return self._array
 
     def __array__(self, dtype=None, copy=None):
-        return self._array if dtype is None else self._array.astype(dtype)
+        return _array_protocol_from(self._array, dtype, copy)
 
     def __getitem__(self, item):
         return self._array[item]
@@ -198,7 +216,9 @@ class Mask2D:
     def centres_native(self):
         """The (ny, nx, 2) array of every pixel's (y, x) centre in arcsec."""
         y, x = mask_2d_util.centres_2d_from(self.shape_native, self.pixel_scales, self.origin)
-        return np.stack([y, x], axis=-1)
+        out = np.stack([y, x], axis=-1)
+        out.setflags(write=False)
+        return out
 
     def resized_from(self, new_shape, pad_value: bool = True):
         """

@@ -20,7 +20,8 @@ class OverSampler:
         The mask whose unmasked pixels are over-sampled.
     sub_size
         A positive int (uniform) or one int per unmasked pixel (adaptive, e.g. from
-        :func:`over_sample_util.over_sample_size_via_radial_bins_from`).
+        :func:`over_sample_util.over_sample_size_via_radial_bins_from`). An ``Array2D`` of sizes
+        on another mask of the same native shape is read at this mask's pixels.
 
     Notes
     -----
@@ -30,6 +31,18 @@ class OverSampler:
 
     def __init__(self, mask: Mask2D, sub_size):
         self.mask = mask
+        sub_mask = getattr(sub_size, "mask", None)
+        if isinstance(sub_mask, Mask2D) and not np.array_equal(sub_mask.array, mask.array):
+            # Sizes given on another mask: pick them up pixel by pixel through the native frame
+            # (never by slim position, which would put them on the wrong pixels).
+            if sub_mask.shape_native != mask.shape_native:
+                from autoarray import exc
+
+                raise exc.GridException(
+                    f"An adaptive over_sample_size on a mask of shape {sub_mask.shape_native} "
+                    f"cannot be used on a mask of shape {mask.shape_native}."
+                )
+            sub_size = np.asarray(sub_size.native.array)[~mask.array]
         self.sub_size = over_sample_util.sub_size_array_from(sub_size, mask.pixels_in_mask)
         self.sub_size.setflags(write=False)
 

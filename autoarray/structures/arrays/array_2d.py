@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from autoarray import check_util, exc, fits_util
-from autoarray.mask.mask_2d import Mask2D
+from autoarray.mask.mask_2d import Mask2D, _array_protocol_from
 
 __all__ = ["Array2D"]
 
@@ -22,11 +22,12 @@ class Array2D:
     ----------
     values
         Either the slim values (length ``mask.pixels_in_mask``, in slim order) or the native
-        values (shape ``mask.shape_native``; masked entries are ignored). NumPy arrays are stored
-        as float64 unless they are integer-valued (over-sample sizes); JAX arrays are kept as they
-        are, so the class can carry traced values.
+        values (shape ``mask.shape_native``; masked entries are ignored). Numeric values keep
+        their dtype (float64 data, float32 under mixed precision, integer over-sample sizes);
+        JAX arrays are kept as they are, so the class can carry traced values.
     mask
-        The mask the values live on.
+        The mask the values live on. An ``Array2D`` on another mask of the same native shape
+        is re-masked through its native frame (``Array2D(image, mask=circular)``).
     store_native
         Keep the values as the native 2D frame (zeros at masked pixels) instead of slim.
 
@@ -46,11 +47,14 @@ class Array2D:
                 "Mask2D.all_false(shape_native, pixel_scales) or use Array2D.no_mask."
             )
         if isinstance(values, Array2D):
-            values = (
-                values.array
-                if values.store_native == store_native
-                else (values.native.array if store_native else values.slim.array)
-            )
+            if values.mask is not mask and not np.array_equal(values.mask.array, mask.array):
+                # Values on another mask (e.g. an unmasked image being masked): go through
+                # the native frame, so every value stays on its pixel.
+                values = values.native.array
+            elif values.store_native == store_native:
+                values = values.array
+            else:
+                values = values.native.array if store_native else values.slim.array
         if not _is_jax_array(values):
             values = np.asarray(values)
             if values.dtype.kind not in "iuf":
@@ -255,8 +259,7 @@ class Array2D:
         return len(self._array)
 
     def __array__(self, dtype=None, copy=None):
-        array = np.asarray(self._array)
-        return array if dtype is None else array.astype(dtype)
+        return _array_protocol_from(self._array, dtype, copy)
 
     def __getitem__(self, item):
         return self._array[item]
@@ -340,6 +343,9 @@ class Array2D:
 
     def __pow__(self, other):
         return self._binary(other, lambda a, b: a**b)
+
+    def __rpow__(self, other):
+        return self._binary(other, lambda a, b: b**a)
 
     def __neg__(self):
         return Array2D(-self._array, self.mask, self.store_native)

@@ -5,7 +5,7 @@ from functools import cached_property
 import numpy as np
 
 from autoarray import check_util, exc
-from autoarray.mask.mask_2d import Mask2D
+from autoarray.mask.mask_2d import Mask2D, _array_protocol_from
 from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
 
@@ -40,7 +40,7 @@ class Grid2D:
             raise exc.GridException(f"mask must be a Mask2D, got {type(mask).__name__}.")
         values = np.asarray(values, dtype=np.float64)
         if values.shape == (mask.pixels_in_mask, 2):
-            slim = values
+            slim = values.copy()  # never alias (or flag read-only) the caller's array
         elif values.shape == (*mask.shape_native, 2):
             slim = values[~mask.array]
         else:
@@ -79,6 +79,7 @@ class Grid2D:
         """The (ny, nx, 2) centres, zeros at masked pixels."""
         out = np.zeros((*self.mask.shape_native, 2))
         out[~self.mask.array] = self._slim
+        out.setflags(write=False)
         return out
 
     @property
@@ -102,7 +103,7 @@ class Grid2D:
         return self._slim.shape
 
     def __array__(self, dtype=None, copy=None):
-        return self._slim if dtype is None else self._slim.astype(dtype)
+        return _array_protocol_from(self._slim, dtype, copy)
 
     def __getitem__(self, item):
         return self._slim[item]
