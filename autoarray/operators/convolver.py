@@ -588,29 +588,21 @@ class Convolver:
         """
         The native-resolution PSF of an oversampled one: the flux-conserving ``s x s`` block sum.
 
-        The kernel is zero padded symmetrically to an odd number of native pixels (a multiple of
-        ``s`` fine pixels) so that its geometric centre falls on the centre of the central native
-        pixel, then each ``s x s`` block is summed. The result sums to the kernel's sum and is
-        sampled at the image's pixel scales.
-
-        Raises
-        ------
-        KernelException
-            If the fine kernel's centre cannot sit on a native pixel centre (``k`` and ``s`` of
-            different parity).
+        The native pixel centres sit, in fine pixels, on sample centres when ``s`` is odd and on
+        sample boundaries when ``s`` is even. Axes whose kernel centre is of the other kind
+        (odd ``k`` with even ``s``, or even ``k`` with odd ``s``) are first resampled at the
+        sample boundaries (:func:`convolver_util.kernel_resampled_at_sample_boundaries_from`), so
+        the native PSF is centred exactly. The kernel is then zero padded symmetrically to an odd
+        number of native pixels and each ``s x s`` block is summed. The result sums to the kernel's
+        sum and is sampled at the image's pixel scales.
         """
         s = self.convolve_over_sample_size
-        values = self.native
         if s == 1:
             return Convolver(self.kernel, use_fft=self._use_fft)
-        for k in values.shape:
-            if (k % 2) != (s % 2):
-                raise exc.KernelException(
-                    f"A fine kernel of shape {values.shape} at s={s} has its centre on a "
-                    f"{'fine-pixel corner' if k % 2 == 0 else 'fine-pixel centre'}, which is not a "
-                    "native pixel centre; block summing it would shift the PSF. Use a kernel whose "
-                    "dimensions have the parity of s."
-                )
+        values = self.native
+        axes = [axis for axis in (0, 1) if values.shape[axis] % 2 != s % 2]
+        if axes:
+            values = convolver_util.kernel_resampled_at_sample_boundaries_from(values, axes)
         native_shape = [2 * math.ceil((k / s - 1) / 2) + 1 for k in values.shape]
         padded = convolver_util_pad_centred(values, (native_shape[0] * s, native_shape[1] * s))
         binned = padded.reshape(native_shape[0], s, native_shape[1], s).sum(axis=(1, 3))

@@ -29,6 +29,7 @@ import scipy.sparse
 
 __all__ = [
     "kernel_shape_image_resolution_from",
+    "kernel_resampled_at_sample_boundaries_from",
     "kernel_odd_from",
     "polyphase_kernels_from",
     "fft_frame_from",
@@ -51,29 +52,40 @@ def kernel_shape_image_resolution_from(kernel_shape, convolve_over_sample_size: 
     return tuple(2 * math.ceil((k // 2) / s) + 1 for k in kernel_shape)
 
 
+def kernel_resampled_at_sample_boundaries_from(kernel: np.ndarray, axes) -> np.ndarray:
+    """
+    Return ``kernel`` resampled, along each of ``axes``, at the boundaries between its samples.
+
+    Averaging neighbouring samples (a 2-tap ``[1/2, 1/2]`` filter, zero beyond the ends) turns
+    ``n`` samples into ``n + 1`` with the same geometric centre and the same sum: an axis whose
+    centre lay on a sample boundary now has it on a sample, and vice versa. A new array is returned.
+    """
+    out = np.asarray(kernel, dtype=np.float64)
+    for axis in axes:
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (1, 1)
+        padded = np.pad(out, pad)
+        lo = [slice(None), slice(None)]
+        hi = [slice(None), slice(None)]
+        lo[axis] = slice(0, -1)
+        hi[axis] = slice(1, None)
+        out = 0.5 * (padded[tuple(lo)] + padded[tuple(hi)])
+    return out
+
+
 def kernel_odd_from(kernel: np.ndarray) -> np.ndarray:
     """
     Return an odd-shaped kernel equivalent to ``kernel`` about its geometric centre.
 
     An even axis of ``2m`` samples has its centre on a sample boundary, half a fine pixel from
-    any sample. Averaging neighbouring samples (a 2-tap ``[1/2, 1/2]`` filter) resamples it at
-    the ``2m + 1`` boundaries, which are centred on a sample, so no half-pixel shift appears.
-    After the block mean this equals binning the even-kernel convolution with half-weight edge
-    samples (trapezoidal integration over the native pixel). Odd axes are left untouched; the sum
-    of the kernel is preserved. A new array is returned.
+    any sample; :func:`kernel_resampled_at_sample_boundaries_from` resamples it at the ``2m + 1``
+    boundaries, which are centred on a sample, so no half-pixel shift appears. After the block
+    mean this equals binning the even-kernel convolution with half-weight edge samples
+    (trapezoidal integration over the native pixel). Odd axes are untouched; the sum is preserved.
     """
-    out = np.asarray(kernel, dtype=np.float64)
-    for axis in (0, 1):
-        if out.shape[axis] % 2 == 0:
-            pad = [(0, 0), (0, 0)]
-            pad[axis] = (1, 1)
-            padded = np.pad(out, pad)
-            lo = [slice(None), slice(None)]
-            hi = [slice(None), slice(None)]
-            lo[axis] = slice(0, -1)
-            hi[axis] = slice(1, None)
-            out = 0.5 * (padded[tuple(lo)] + padded[tuple(hi)])
-    return out
+    kernel = np.asarray(kernel, dtype=np.float64)
+    axes = [axis for axis in (0, 1) if kernel.shape[axis] % 2 == 0]
+    return kernel_resampled_at_sample_boundaries_from(kernel, axes) if axes else kernel.copy()
 
 
 def polyphase_kernels_from(kernel_odd: np.ndarray, convolve_over_sample_size: int) -> np.ndarray:
