@@ -1,0 +1,1 @@
+"""Profiles of galaxies: light profiles (``autogalaxy.profiles.light``)."""
