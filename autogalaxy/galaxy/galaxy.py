@@ -10,6 +10,10 @@ from autogalaxy.profiles.light.operated import LightProfileOperated
 __all__ = ["Galaxy", "Galaxies"]
 
 
+def _is_pixelization(component) -> bool:
+    return hasattr(component, "mesh") and hasattr(component, "regularization")
+
+
 def _selected(profile, operated_only) -> bool:
     if isinstance(profile, LightProfileLinear):
         return False
@@ -40,11 +44,29 @@ class Galaxy(OperateImage):
 
     Every keyword is a component: light profiles (standard, operated, linear) are summed into its
     image; any other object (e.g. ``pixelization=ag.Pixelization(...)``) is kept as an attribute.
+    ``galaxy.pixelization`` is the component that is a pixelization (has ``mesh`` and
+    ``regularization``) whatever its keyword, or None.
+
+    Raises
+    ------
+    TypeError
+        If a component's name clashes with an attribute or method of ``Galaxy`` (e.g.
+        ``components=``, ``image_2d_from=``): it would overwrite it.
     """
 
     def __init__(self, redshift: float, **components):
+        for name in components:
+            if name == "components" or hasattr(Galaxy, name):
+                raise TypeError(
+                    f"Galaxy component name {name!r} clashes with an attribute or method of "
+                    "Galaxy; give the component another name (e.g. bulge=, disk=, point=)."
+                )
         self.redshift = redshift
         self.components = dict(components)
+        self.pixelization = next(
+            (c for c in components.values() if _is_pixelization(c)),
+            None,
+        )
         for name, component in components.items():
             setattr(self, name, component)
 
@@ -59,14 +81,6 @@ class Galaxy(OperateImage):
     @property
     def linear_light_profile_list(self) -> list:
         return [c for c in self.light_profile_list if isinstance(c, LightProfileLinear)]
-
-    @property
-    def pixelization(self):
-        """The component that is a pixelization (has ``mesh`` and ``regularization``), or None."""
-        for c in self.components.values():
-            if hasattr(c, "mesh") and hasattr(c, "regularization"):
-                return c
-        return None
 
     def has_operated_light(self) -> bool:
         return any(
@@ -95,7 +109,23 @@ class Galaxies(OperateImage):
     """A list of galaxies whose light adds up (no lensing in this library)."""
 
     def __init__(self, galaxies):
-        self.galaxies = list(galaxies.galaxies if isinstance(galaxies, Galaxies) else galaxies)
+        if isinstance(galaxies, Galaxy):
+            raise TypeError(
+                "galaxies must be a list of Galaxy objects, got a single Galaxy; pass [galaxy]."
+            )
+        try:
+            galaxies = list(galaxies.galaxies if isinstance(galaxies, Galaxies) else galaxies)
+        except TypeError:
+            raise TypeError(
+                f"galaxies must be a list of Galaxy objects, got {type(galaxies).__name__}."
+            ) from None
+        for galaxy in galaxies:
+            if not isinstance(galaxy, Galaxy):
+                raise TypeError(
+                    "galaxies must be a list of Galaxy objects, got an element of type "
+                    f"{type(galaxy).__name__}; wrap light profiles in ag.Galaxy(redshift, ...)."
+                )
+        self.galaxies = galaxies
 
     def __iter__(self):
         return iter(self.galaxies)
