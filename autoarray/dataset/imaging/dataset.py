@@ -55,8 +55,15 @@ class Imaging:
         If a convolve size is not an int.
     DatasetException
         For sizes < 1, over-sample sizes not divisible by their convolve size, two different
-        convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees, the sparse
-        operator with ``s > 1``, mismatched shapes, or a bad noise map.
+        convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees or (``s > 1``)
+        that is not sampled at the data's pixel scales / s, the sparse operator with ``s > 1``,
+        mismatched shapes, a noise covariance that is not (N, N), or a bad noise map.
+
+    Notes
+    -----
+    The dataset never holds the caller's ``Convolver``: it keeps a new one (normalised if
+    ``use_normalized_psf``), so the state a convolution caches does not tie the caller's PSF to
+    this dataset's mask.
     """
 
     def __init__(
@@ -120,8 +127,31 @@ class Imaging:
                     f"convolve_over_sample_size_pixelization={s_pix}; an oversampled PSF needs the "
                     "matching sizes (and a native one sizes of 1)."
                 )
+            if s_psf_needed > 1:
+                expected = (
+                    data.pixel_scales[0] / s_psf_needed,
+                    data.pixel_scales[1] / s_psf_needed,
+                )
+                if not np.allclose(psf.pixel_scales, expected, rtol=1e-6, atol=0.0):
+                    raise exc.DatasetException(
+                        f"The PSF is sampled at {psf.pixel_scales} arcsec per pixel, but with "
+                        f"convolve_over_sample_size={s_psf_needed} it must be sampled at the "
+                        f"data's pixel scales {data.pixel_scales} / {s_psf_needed} = {expected}."
+                    )
             if use_normalized_psf:
                 psf = psf.normalized
+            else:
+                # The dataset holds its own Convolver: the state a convolver builds lazily ties
+                # it to one mask, so sharing the caller's would break the caller's next dataset.
+                state = psf.state
+                if state is not None and not state.mask.is_same_as(mask):
+                    state = None
+                psf = Convolver(
+                    psf.kernel,
+                    state=state,
+                    use_fft=psf.use_fft,
+                    convolve_over_sample_size=psf.convolve_over_sample_size,
+                )
         elif s_psf_needed > 1:
             raise exc.DatasetException(
                 f"convolve_over_sample_size > 1 (lp={s_lp}, pixelization={s_pix}) needs an "
@@ -152,7 +182,14 @@ class Imaging:
                     f"{values[bad][:3].tolist()}); every unmasked pixel needs a positive noise. "
                     "Mask those pixels, fix the noise map, or pass check_noise_map=False."
                 )
-        if psf is not None and psf_setup_state:
+        if noise_covariance_matrix is not None:
+            n = mask.pixels_in_mask
+            if np.shape(noise_covariance_matrix) != (n, n):
+                raise exc.DatasetException(
+                    f"noise_covariance_matrix has shape {np.shape(noise_covariance_matrix)} but the "
+                    f"mask has {n} unmasked pixels, so ({n}, {n}) (slim order) was expected."
+                )
+        if psf is not None and psf_setup_state and psf.state is None:
             psf = psf.with_state_for(mask)
         self.data = data
         self.noise_map = noise_map
@@ -202,18 +239,20 @@ class Imaging:
             return Array2D(size.native.array[~self.mask.array], self.mask)
         return size
 
-    @property
+    @cached_property
     def psf_pixelization(self) -> Convolver | None:
         """
         The PSF used for pixelizations: the dataset's PSF, or its native block sum when the
-        pixelization channel is native (``s_pixelization = 1``) and the PSF oversampled.
+        pixelization channel is native (``s_pixelization = 1``) and the PSF oversampled. Built
+        once (with its state when ``psf_setup_state``).
         """
         if (
             self.psf is None
             or self.psf.convolve_over_sample_size == self.convolve_over_sample_size_pixelization
         ):
             return self.psf
-        return self.psf.native_psf_from()
+        psf = self.psf.native_psf_from()
+        return psf.with_state_for(self.mask) if self.psf_setup_state else psf
 
     def _with(self, **changes) -> "Imaging":
         kwargs = dict(
@@ -237,13 +276,20 @@ class Imaging:
 
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """
-        The dataset on ``mask`` (data and noise map re-read from the native frame). A mask may
-        only remove pixels: unmasking a pixel that is masked now raises ``DatasetException``.
+        The dataset on ``mask`` (data and noise map re-read from the native frame; adaptive
+        over-sample sizes and the noise covariance restricted to the new mask). A mask may only
+        remove pixels: unmasking a pixel that is masked now, or a mask of another shape or
+        pixel scale, raises ``DatasetException``.
         """
         if not isinstance(mask, Mask2D) or mask.shape_native != self.shape_native:
             raise exc.DatasetException(
                 f"apply_mask needs a Mask2D of shape {self.shape_native}, got "
                 f"{getattr(mask, 'shape_native', type(mask).__name__)}."
+            )
+        if not np.allclose(mask.pixel_scales, self.pixel_scales, rtol=1e-12, atol=0.0):
+            raise exc.DatasetException(
+                f"apply_mask got a mask with pixel scales {mask.pixel_scales} but the dataset has "
+                f"{self.pixel_scales}; build the mask with dataset.pixel_scales."
             )
         unmasked = ~mask.array & self.mask.array
         if np.any(unmasked):
@@ -262,23 +308,31 @@ class Imaging:
                 convolve_over_sample_size=self.psf.convolve_over_sample_size,
             )
         )
+        covariance = self.noise_covariance_matrix
+        if covariance is not None:
+            # Rows / columns are the current slim pixels: keep those the new mask keeps.
+            keep = ~mask.array[~self.mask.array]
+            covariance = np.asarray(covariance)[np.ix_(keep, keep)]
         return self._with(
             data=data,
             noise_map=noise_map,
             psf=psf,
-            noise_covariance_matrix=None,
+            noise_covariance_matrix=covariance,
             over_sample_size_lp=self._sizes_transferred(self.over_sample_size_lp, mask),
             over_sample_size_pixelization=self._sizes_transferred(
                 self.over_sample_size_pixelization, mask
             ),
         )
 
-    @staticmethod
-    def _sizes_transferred(size, mask):
+    def _sizes_transferred(self, size, mask):
+        """Adaptive sizes (``Array2D`` or one int per unmasked pixel) re-read on ``mask``."""
         if isinstance(size, Array2D):
             native = np.asarray(size.native.array)
-            return Array2D(native[~mask.array].astype(np.int64), mask)
-        return size
+        elif np.ndim(size) == 1:
+            native = np.asarray(Array2D(np.asarray(size), self.mask).native.array)
+        else:
+            return size
+        return Array2D(native[~mask.array].astype(np.int64), mask)
 
     def apply_over_sampling(
         self,
@@ -300,6 +354,11 @@ class Imaging:
         Return the dataset with the noise of the pixels *unmasked* in ``mask`` set to
         ``noise_value`` (and their data zeroed), so a fit ignores them without changing the mask.
         """
+        if not isinstance(mask, Mask2D) or mask.shape_native != self.shape_native:
+            raise exc.DatasetException(
+                f"apply_noise_scaling needs a Mask2D of shape {self.shape_native}, got "
+                f"{getattr(mask, 'shape_native', type(mask).__name__)}."
+            )
         region = ~np.asarray(mask.array)
         data = np.array(self.data.native.array, dtype=float)
         noise = np.array(self.noise_map.native.array, dtype=float)
@@ -362,7 +421,9 @@ class Imaging:
             if str(header.get("EXTNAME", "")).upper().startswith("DET_"):
                 header_s = 1
             s = s_arg if s_arg is not None else (header_s or 1)
-            has_scales = any(k in header for k in ("PIXELSCL", "PIXSCALE", "PIXSCALY"))
+            has_scales = any(k in header for k in ("PIXELSCL", "PIXSCALE")) or (
+                fits_util.header_geometry_from(header)[0] is not None
+            )
             if psf_pixel_scales is None and not has_scales:
                 psf_pixel_scales = (data.pixel_scales[0] / s, data.pixel_scales[1] / s)
             try:
@@ -388,8 +449,12 @@ class Imaging:
             over_sample_size_pixelization=over_sample_size_pixelization,
             use_normalized_psf=use_normalized_psf,
             check_noise_map=check_noise_map,
-            convolve_over_sample_size_lp=convolve_over_sample_size_lp or 1,
-            convolve_over_sample_size_pixelization=convolve_over_sample_size_pixelization or 1,
+            convolve_over_sample_size_lp=1
+            if convolve_over_sample_size_lp is None
+            else convolve_over_sample_size_lp,
+            convolve_over_sample_size_pixelization=1
+            if convolve_over_sample_size_pixelization is None
+            else convolve_over_sample_size_pixelization,
         )
 
     def output_to_fits(self, data_path, psf_path=None, noise_map_path=None, overwrite=False):

@@ -87,6 +87,13 @@ class SimulatorImaging:
                     f"With an oversampled PSF (s={s}) the image must be the fine frame, a multiple "
                     f"of {s} pixels per side; got shape {values.shape}."
                 )
+            if not np.allclose(image.pixel_scales, self.psf.pixel_scales, rtol=1e-6, atol=0.0):
+                raise exc.DatasetException(
+                    f"With an oversampled PSF (s={s}) the image must be the fine frame, sampled "
+                    f"like the PSF at {self.psf.pixel_scales} arcsec per pixel (the data's pixel "
+                    f"scales / {s}); got an image at {image.pixel_scales}. Evaluate the light on "
+                    f"a grid {s} times finer than the data."
+                )
             native_shape = (values.shape[0] // s, values.shape[1] // s)
             scales = (image.pixel_scales[0] * s, image.pixel_scales[1] * s)
             fine = fine_values_from_native_frame(values, s)
@@ -118,7 +125,9 @@ class SimulatorImaging:
         Raises
         ------
         DatasetException
-            If the image holds NaN or inf.
+            If the image holds NaN or inf, an oversampled PSF gets an image that is not the fine
+            frame (shape not a multiple of s, or pixel scales not the PSF's), or Poisson noise is
+            asked for with a non-positive exposure time or negative counts.
         """
         if not np.all(np.isfinite(np.asarray(image.native.array))):
             raise exc.DatasetException(
@@ -140,6 +149,11 @@ class SimulatorImaging:
         )
         sky = self.background_sky_level
         values = np.asarray(image.native.array) + sky
+        if self.add_poisson_noise_to_data and not np.all(np.isfinite(exposure) & (exposure > 0)):
+            raise exc.DatasetException(
+                "Poisson noise needs a positive, finite exposure_time (seconds) everywhere; got "
+                f"values from {float(np.min(exposure))} to {float(np.max(exposure))}."
+            )
         if self.add_poisson_noise_to_data:
             rng = np.random.default_rng(None if self.noise_seed == -1 else self.noise_seed)
             counts = values * exposure

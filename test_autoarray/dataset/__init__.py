@@ -1,0 +1,1 @@
+"""Dataset tests (a package, so test module basenames may repeat elsewhere)."""
