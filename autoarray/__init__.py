@@ -15,6 +15,12 @@ from autoarray.operators.over_sampling import over_sample_util
 from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
 from autoarray.structures.grids.grid_2d import Grid2D
+from autoarray.inversion import inversion_util, mesh
+from autoarray.inversion import regularization as reg
+from autoarray.inversion.mapper import Mapper
+from autoarray.inversion.mapping import InversionImaging
+from autoarray.inversion.pixelization import Pixelization
+from autoarray.inversion.settings import SettingsInversion
 
 __all__ = [
     "exc",
@@ -30,4 +36,11 @@ __all__ = [
     "GridsDataset",
     "Imaging",
     "SimulatorImaging",
+    "inversion_util",
+    "mesh",
+    "reg",
+    "Mapper",
+    "InversionImaging",
+    "Pixelization",
+    "SettingsInversion",
 ]

@@ -10,16 +10,23 @@ from autoarray import (
     Grid2D,
     GridsDataset,
     Imaging,
+    InversionImaging,
+    Mapper,
     Mask2D,
     OverSampler,
+    Pixelization,
+    SettingsInversion,
     convolver_util,
     mask_2d_util,
+    mesh,
     over_sample_util,
+    reg,
 )
 from autoarray import exc as _aa_exc  # noqa: F401  (autogalaxy.exc extends it)
 from autogalaxy import exc
 from autogalaxy.galaxy.galaxy import Galaxies, Galaxy
 from autogalaxy.imaging.fit_imaging import FitImaging
+from autogalaxy.imaging.inversion import inversion_imaging_from
 from autogalaxy.imaging.simulator import SimulatorImaging
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light import linear as lp_linear
@@ -47,4 +54,11 @@ __all__ = [
     "lp",
     "lp_linear",
     "lp_operated",
+    "InversionImaging",
+    "Mapper",
+    "Pixelization",
+    "SettingsInversion",
+    "mesh",
+    "reg",
+    "inversion_imaging_from",
 ]

@@ -1,0 +1,28 @@
+"""
+Linear inversions: pixelizations (a mesh plus a regularization), their mappers, and the mapping
+formalism that solves for pixel values and linear light-profile intensities, with PSF convolution
+at the detector's resolution or ``convolve_over_sample_size`` times finer.
+"""
+
+from autoarray.inversion import inversion_util, mesh
+from autoarray.inversion import regularization as reg
+from autoarray.inversion.mapper import Mapper
+from autoarray.inversion.mapping import (
+    InversionImaging,
+    mapper_operated_mapping_matrix_from,
+    operated_mapping_matrix_from,
+)
+from autoarray.inversion.pixelization import Pixelization
+from autoarray.inversion.settings import SettingsInversion
+
+__all__ = [
+    "inversion_util",
+    "mesh",
+    "reg",
+    "Mapper",
+    "InversionImaging",
+    "mapper_operated_mapping_matrix_from",
+    "operated_mapping_matrix_from",
+    "Pixelization",
+    "SettingsInversion",
+]

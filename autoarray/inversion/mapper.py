@@ -1,0 +1,138 @@
+"""
+The :class:`Mapper`: how the over-sampled points of a grid map onto the pixels of a mesh.
+"""
+
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse
+
+from autoarray import check_util, exc
+from autoarray.inversion import inversion_util
+from autoarray.structures.grids.grid_2d import Grid2D
+
+__all__ = ["Mapper"]
+
+
+class Mapper:
+    """
+    The mappings between a pixelization grid's over-sampled points and a mesh's pixels.
+
+    Parameters
+    ----------
+    mesh
+        The mesh (e.g. :class:`autoarray.mesh.RectangularUniform`).
+    grid
+        The pixelization grid (``dataset.grids.pixelization``): every unmasked pixel ``i`` is
+        sampled at its ``k_i x k_i`` over-sampled points (``grid.over_sampled``).
+    regularization
+        The regularization scheme (e.g. :class:`autoarray.reg.Constant`), or None.
+    extent
+        ``(y_min, y_max, x_min, x_max)`` of the mesh; by default the bounding box of
+        ``grid.over_sampled`` padded by a tiny fraction. Points outside it map to no pixel.
+
+    Notes
+    -----
+    Every over-sampled point is shared between the four mesh pixels around it with bilinear
+    weights summing to 1. The mapping matrix of a row is the mean of its points' weights:
+    :attr:`mapping_matrix` has one row per image pixel (mean over ``k_i^2`` points);
+    :meth:`mapping_matrix_over_sampled_for` has ``s x s`` rows per pixel for a PSF oversampled
+    by ``s`` (mean over each fine cell's ``(k_i / s)^2`` points). Rows of pixels inside the mesh
+    sum to 1. Both are ``scipy.sparse`` CSR matrices: at ``s = 4`` a dense fine mapping matrix is
+    hundreds of MB, while it has at most ``4 (k_i / s)^2`` non-zeros per row.
+    """
+
+    def __init__(self, mesh, grid: Grid2D, regularization=None, extent=None):
+        if not isinstance(grid, Grid2D):
+            raise exc.InversionException(
+                f"A Mapper needs the pixelization Grid2D (dataset.grids.pixelization), got "
+                f"{type(grid).__name__}."
+            )
+        self.mesh = mesh
+        self.grid = grid
+        self.regularization = regularization
+        points = np.asarray(grid.over_sampled)
+        if extent is None:
+            extent = mesh.extent_from(points)
+        else:
+            extent = tuple(float(v) for v in extent)
+            if len(extent) != 4 or not (extent[0] < extent[1] and extent[2] < extent[3]):
+                raise exc.InversionException(
+                    f"extent must be (y_min, y_max, x_min, x_max) with min < max, got {extent}."
+                )
+        self.extent = extent
+        self._mappings, self._weights = mesh.interpolation_from(points, extent)
+
+    def __repr__(self):
+        return f"Mapper(mesh={self.mesh!r}, pixels_in_mask={self.grid.shape_slim})"
+
+    @property
+    def pixels(self) -> int:
+        """The number of mesh pixels (columns of the mapping matrix)."""
+        return self.mesh.pixels
+
+    @property
+    def mask(self):
+        """The mask of the pixelization grid."""
+        return self.grid.mask
+
+    @cached_property
+    def mesh_grid(self) -> np.ndarray:
+        """The (pixels, 2) (y, x) centres of the mesh pixels."""
+        return self.mesh.mesh_grid_from(self.extent)
+
+    @property
+    def mappings(self) -> np.ndarray:
+        """(sum k_i^2, 4) mesh pixels of every over-sampled point."""
+        return self._mappings
+
+    @property
+    def weights(self) -> np.ndarray:
+        """(sum k_i^2, 4) bilinear weights of every over-sampled point."""
+        return self._weights
+
+    @cached_property
+    def mapping_matrix(self) -> scipy.sparse.csr_array:
+        """
+        The native (N, pixels) mapping matrix: each pixel's ``k_i^2`` points add weight / k_i^2.
+        Equal to ``mapping_matrix_over_sampled_for(1)``.
+        """
+        return self.mapping_matrix_over_sampled_for(1)
+
+    def mapping_matrix_over_sampled_for(self, convolve_over_sample_size: int, dense: bool = False):
+        """
+        The fine (N s^2, pixels) mapping matrix for a PSF oversampled by ``s``.
+
+        Rows are in the per-pixel sub-block order a :class:`Convolver` with
+        ``convolve_over_sample_size = s`` takes: ``s x s`` fine cells per unmasked pixel,
+        row-major inside the pixel. Each cell's row is the mean of the interpolation weights of
+        the ``(k_i / s)^2`` points in it (the pre-binning light profiles get).
+
+        Parameters
+        ----------
+        convolve_over_sample_size
+            ``s``, a positive int dividing every ``k_i``; 1 gives the native matrix.
+        dense
+            Return a dense ndarray instead of the CSR matrix.
+
+        Raises
+        ------
+        TypeError
+            If ``s`` is not an int.
+        InversionException
+            If ``s < 1`` or a ``k_i`` is not divisible by ``s``.
+        """
+        s = check_util.positive_int_from(
+            convolve_over_sample_size, "convolve_over_sample_size", exc.InversionException
+        )
+        matrix = inversion_util.mapping_matrix_from(
+            self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, s
+        )
+        return matrix.toarray() if dense else matrix
+
+    @cached_property
+    def regularization_matrix(self) -> np.ndarray | None:
+        """The (pixels, pixels) regularization matrix, or None without a regularization."""
+        if self.regularization is None:
+            return None
+        return self.regularization.regularization_matrix_from(self.mesh)

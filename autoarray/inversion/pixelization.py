@@ -1,0 +1,50 @@
+"""
+The :class:`Pixelization`: a mesh and a regularization, reconstructing light on the mesh's pixels.
+"""
+
+from autoarray import exc
+from autoarray.inversion.mapper import Mapper
+
+__all__ = ["Pixelization"]
+
+
+class Pixelization:
+    """
+    A mesh plus a regularization: the light of a galaxy reconstructed on the mesh's pixels by a
+    linear inversion (e.g. ``ag.Galaxy(redshift=1.0, pixelization=ag.Pixelization(...))``).
+
+    Parameters
+    ----------
+    mesh
+        The mesh, e.g. ``aa.mesh.RectangularUniform(shape=(20, 20))``.
+    regularization
+        The regularization, e.g. ``aa.reg.Constant(coefficient=1.0)``, or None (then every mesh
+        pixel must be constrained by the data, or the inversion raises ``InversionException``).
+
+    Raises
+    ------
+    InversionException
+        If ``mesh`` has no ``pixels`` / ``interpolation_from``, or ``regularization`` no
+        ``regularization_matrix_from``.
+    """
+
+    def __init__(self, mesh, regularization=None):
+        if not (hasattr(mesh, "pixels") and hasattr(mesh, "interpolation_from")):
+            raise exc.InversionException(
+                f"mesh must be a mesh such as aa.mesh.RectangularUniform, got "
+                f"{type(mesh).__name__}."
+            )
+        if regularization is not None and not hasattr(regularization, "regularization_matrix_from"):
+            raise exc.InversionException(
+                f"regularization must be a scheme such as aa.reg.Constant or None, got "
+                f"{type(regularization).__name__}."
+            )
+        self.mesh = mesh
+        self.regularization = regularization
+
+    def __repr__(self):
+        return f"Pixelization(mesh={self.mesh!r}, regularization={self.regularization!r})"
+
+    def mapper_from(self, grid, extent=None) -> Mapper:
+        """The :class:`Mapper` of this pixelization's mesh over the pixelization ``grid``."""
+        return Mapper(self.mesh, grid, regularization=self.regularization, extent=extent)

@@ -1,0 +1,201 @@
+"""
+The linear inversion of an imaging fit: linear light profiles (``ag.lp_linear``) and
+pixelizations (``ag.Pixelization``) of the galaxies, solved in the mapping formalism.
+
+Every linear object contributes columns to the operated mapping matrix:
+
+* a linear light profile one column: its unit-intensity image blurred exactly as a standard light
+  profile is (``OperateImage.blurred_image_2d_from`` on ``dataset.grids.lp`` and
+  ``dataset.grids.blurring`` with the light-profile PSF of ``FitImaging``,
+  :func:`autogalaxy.imaging.fit_imaging.psf_lp_from`), so it is evaluated at ``k_i`` points per
+  pixel, pre-binned to ``s_lp x s_lp`` fine pixels, convolved at fine resolution with the light
+  of the blurring region, and binned back; an operated linear profile (also a
+  ``LightProfileOperated``) is added unblurred;
+* a pixelization one column per mesh pixel: the mapper of its mesh over
+  ``dataset.grids.pixelization`` gives the fine mapping matrix (``s_pix x s_pix`` rows per pixel,
+  ``s_pix = dataset.convolve_over_sample_size_pixelization``) which
+  ``dataset.psf_pixelization`` convolves and bins. The blurring region is not used for
+  pixelizations (light the mesh would put outside the mask is not blurred into it), as in
+  PyAutoArray's mapping formalism.
+"""
+
+import weakref
+
+import numpy as np
+
+import autoarray as aa
+from autoarray import exc
+from autoarray.inversion.mapping import InversionImaging, mapper_operated_mapping_matrix_from
+from autogalaxy.galaxy.galaxy import Galaxies
+from autogalaxy.imaging.fit_imaging import psf_lp_from
+from autogalaxy.operate.image import OperateImage
+from autogalaxy.profiles.light.linear import LightProfileLinear
+from autogalaxy.profiles.light.operated import LightProfileOperated
+
+__all__ = ["inversion_imaging_from", "InversionImagingGalaxies"]
+
+
+# ``dataset.psf_pixelization`` builds a new native Convolver (and so a new state) on every access
+# when the pixelization channel is native and the PSF oversampled; keep one per dataset.
+_PSF_PIXELIZATION_CACHE: "weakref.WeakKeyDictionary[aa.Imaging, aa.Convolver]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _psf_pixelization_from(dataset: aa.Imaging):
+    """``dataset.psf_pixelization``, built once per dataset (it is the PSF itself when s agree)."""
+    psf = dataset.psf
+    if (
+        psf is None
+        or psf.convolve_over_sample_size == dataset.convolve_over_sample_size_pixelization
+    ):
+        return dataset.psf_pixelization
+    cached = _PSF_PIXELIZATION_CACHE.get(dataset)
+    if cached is None:
+        cached = dataset.psf_pixelization
+        _PSF_PIXELIZATION_CACHE[dataset] = cached
+    return cached
+
+
+class _LinearProfileImage(OperateImage):
+    """
+    One linear light profile (intensity 1) as an :class:`OperateImage`, so its column goes
+    through the same blurring path as standard light (``Galaxy`` leaves linear profiles out).
+    """
+
+    def __init__(self, profile):
+        self.profile = profile
+
+    def image_2d_via_points_from(self, points, xp=np, operated_only=None):
+        is_operated = isinstance(self.profile, LightProfileOperated)
+        if operated_only is not None and is_operated != operated_only:
+            return xp.zeros(points.shape[0])
+        return self.profile.image_2d_via_points_from(points, xp=xp)
+
+    def has_operated_light(self) -> bool:
+        return isinstance(self.profile, LightProfileOperated)
+
+
+class InversionImagingGalaxies(InversionImaging):
+    """
+    :class:`autoarray.InversionImaging` of galaxies, with the solved values by galaxy component.
+
+    ``linear_obj_list`` holds, in the order of the galaxies and of each galaxy's components, the
+    linear light profiles and the :class:`autoarray.Mapper` of every pixelization.
+    """
+
+    @property
+    def linear_light_profile_intensity_dict(self) -> dict:
+        """``{linear light profile: solved intensity}`` (for ``LightProfileLinear.lp_instance_from``)."""
+        return {
+            obj: float(values[0])
+            for obj, values in self.reconstruction_dict.items()
+            if isinstance(obj, LightProfileLinear)
+        }
+
+    @property
+    def mapper_list(self) -> list:
+        """The mappers of the pixelizations."""
+        return [obj for obj in self.linear_obj_list if isinstance(obj, aa.Mapper)]
+
+
+def _linear_profile_column_from(profile, dataset) -> np.ndarray:
+    """The (N,) operated image of a unit-intensity linear light profile."""
+    component = _LinearProfileImage(profile)
+    grids = dataset.grids
+    psf = psf_lp_from(dataset)
+    if psf is None:
+        image = component.image_2d_from(grids.lp)
+    else:
+        image = component.blurred_image_2d_from(grids.lp, grids.blurring, psf)
+    return np.asarray(image.slim.array, dtype=np.float64)
+
+
+def inversion_imaging_from(
+    dataset: aa.Imaging,
+    galaxies,
+    data=None,
+    xp=np,
+    settings: aa.SettingsInversion | None = None,
+) -> InversionImagingGalaxies:
+    """
+    Build the linear inversion of the galaxies' linear light profiles and pixelizations.
+
+    Parameters
+    ----------
+    dataset
+        The masked :class:`autoarray.Imaging`.
+    galaxies
+        The galaxies (a list or ``Galaxies``).
+    data
+        (N,) data the linear objects fit: the dataset's data minus the blurred light of the
+        standard profiles (what ``FitImaging`` passes); default ``dataset.data``.
+    xp
+        Only ``numpy``: inversions run with NumPy / scipy.
+    settings
+        :class:`autoarray.SettingsInversion` (e.g. ``use_positive_only_solver=True``).
+
+    Returns
+    -------
+    InversionImagingGalaxies
+        With ``reconstruction`` (in the order of the galaxies' components),
+        ``mapped_reconstructed_image`` ((N,) array), ``log_evidence``, ``curvature_matrix``,
+        ``data_vector``, ``regularization_matrix`` and ``operated_mapping_matrix``.
+
+    Raises
+    ------
+    InversionException
+        If the galaxies hold no linear object, ``xp`` is not NumPy, or the linear system is
+        misconfigured or singular (see :class:`autoarray.InversionImaging`).
+    """
+    if xp is not np:
+        raise exc.InversionException(
+            f"Linear inversions run with NumPy only, got xp={getattr(xp, '__name__', xp)!r}; fit "
+            "models with linear light profiles or pixelizations with xp=numpy."
+        )
+    galaxies = Galaxies(galaxies)
+    psf_pixelization = None
+    blocks, regs, objs, labels = [], [], [], []
+    for g, galaxy in enumerate(galaxies):
+        for name, component in galaxy.components.items():
+            label = f"galaxies[{g}].{name} ({type(component).__name__})"
+            if isinstance(component, LightProfileLinear):
+                blocks.append(_linear_profile_column_from(component, dataset)[:, None])
+                regs.append(None)
+                objs.append(component)
+                labels.append(label)
+            elif hasattr(component, "mesh") and hasattr(component, "mapper_from"):
+                if psf_pixelization is None:
+                    psf_pixelization = _psf_pixelization_from(dataset)
+                mapper = component.mapper_from(dataset.grids.pixelization)
+                if (
+                    psf_pixelization is not None
+                    and psf_pixelization.convolve_over_sample_size
+                    != dataset.convolve_over_sample_size_pixelization
+                ):
+                    raise exc.InversionException(
+                        f"dataset.psf_pixelization has convolve_over_sample_size="
+                        f"{psf_pixelization.convolve_over_sample_size} but the dataset's "
+                        f"convolve_over_sample_size_pixelization is "
+                        f"{dataset.convolve_over_sample_size_pixelization}."
+                    )
+                blocks.append(
+                    mapper_operated_mapping_matrix_from(mapper, psf_pixelization, dataset.mask)
+                )
+                regs.append(mapper.regularization_matrix)
+                objs.append(mapper)
+                labels.append(label)
+    if not blocks:
+        raise exc.InversionException(
+            "The galaxies have no linear light profile or pixelization, so there is nothing to "
+            "invert; fit them without an inversion."
+        )
+    return InversionImagingGalaxies(
+        data=dataset.data if data is None else data,
+        noise_map=dataset.noise_map,
+        operated_mapping_matrix_list=blocks,
+        regularization_matrix_list=regs,
+        linear_obj_list=objs,
+        settings=settings,
+        label_list=labels,
+    )
