@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import autogalaxy as ag
-from autogalaxy.imaging.fit_imaging import psf_lp_from
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -222,10 +221,10 @@ def test__lp_native_pixelization_oversampled__lp_blurred_with_native_block_sum(k
         atol=1e-15,
     )
     # The native PSF and its state are built once per dataset, and the dataset's PSF is unchanged.
-    assert psf_lp_from(mixed) is psf_lp_from(mixed)
-    assert psf_lp_from(mixed).convolve_over_sample_size == 1
+    assert mixed.psf_lp is mixed.psf_lp
+    assert mixed.psf_lp.convolve_over_sample_size == 1
     assert mixed.psf.convolve_over_sample_size == 2
-    assert psf_lp_from(native) is native.psf
+    assert native.psf_lp is native.psf
 
 
 def test__no_psf__model_is_the_binned_image():

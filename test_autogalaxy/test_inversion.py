@@ -252,8 +252,6 @@ def test_each_channel_uses_its_own_convolve_size(s_lp, s_pix):
     # One oversampled PSF (s = 2) serves both channels; the channel at s = 1 uses its native
     # block sum. The linear profile follows FitImaging's light-profile PSF, the pixelization
     # dataset.psf_pixelization.
-    from autogalaxy.imaging.fit_imaging import psf_lp_from
-
     dataset = ag.Imaging(
         data=EMPTY.data,
         psf=PSF,
@@ -264,7 +262,7 @@ def test_each_channel_uses_its_own_convolve_size(s_lp, s_pix):
     )
     galaxies = [ag.Galaxy(redshift=0.5, bulge=ag.lp_linear.Sersic(**SERSIC)), pixelized_galaxy()]
     inversion = ag.inversion_imaging_from(dataset, galaxies)
-    psf_lp = psf_lp_from(dataset)
+    psf_lp = dataset.psf_lp
     assert psf_lp.convolve_over_sample_size == s_lp
     unit = ag.Galaxy(redshift=0.5, bulge=ag.lp.Sersic(intensity=1.0, **SERSIC))
     expected_column = unit.blurred_image_2d_from(dataset.grids.lp, dataset.grids.blurring, psf_lp)

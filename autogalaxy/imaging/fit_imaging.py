@@ -1,6 +1,5 @@
 """Fit an imaging dataset with galaxies: model image, residuals, chi-squared, likelihood."""
 
-import weakref
 from functools import cached_property
 
 import numpy as np
@@ -8,34 +7,7 @@ import numpy as np
 import autoarray as aa
 from autogalaxy.galaxy.galaxy import Galaxies
 
-__all__ = ["FitImaging", "psf_lp_from"]
-
-# The native PSF (and its state) of datasets whose light-profile channel is native while the PSF
-# is oversampled, built once per dataset and reused by every fit of it.
-_PSF_LP_CACHE: "weakref.WeakKeyDictionary[aa.Imaging, aa.Convolver]" = weakref.WeakKeyDictionary()
-
-
-def psf_lp_from(dataset: aa.Imaging) -> aa.Convolver | None:
-    """
-    The PSF that blurs the light profiles of ``dataset``: its PSF when its
-    ``convolve_over_sample_size`` is ``dataset.convolve_over_sample_size_lp``; otherwise
-    (``s_lp = 1``, oversampled PSF for the pixelization channel) the PSF block-summed to native
-    resolution (``psf.native_psf_from()``) with a state on the dataset's mask and blurring region,
-    built once per dataset.
-    """
-    psf = dataset.psf
-    if psf is None or psf.convolve_over_sample_size == dataset.convolve_over_sample_size_lp:
-        return psf
-    cached = _PSF_LP_CACHE.get(dataset)
-    if cached is None:
-        native = psf.native_psf_from()
-        cached = aa.Convolver(
-            native.kernel,
-            state=native.state_from(dataset.mask, dataset.grids.blurring.mask),
-            use_fft=psf.use_fft,
-        )
-        _PSF_LP_CACHE[dataset] = cached
-    return cached
+__all__ = ["FitImaging"]
 
 
 class FitImaging:
@@ -48,7 +20,7 @@ class FitImaging:
         An :class:`autoarray.Imaging` (masked). Its grids decide the sampling: light profiles on
         ``dataset.grids.lp`` (``k_i`` per pixel) and the ``blurring`` grid, blurred at fine
         resolution when ``dataset.convolve_over_sample_size_lp > 1`` (with ``s_lp = 1`` and a PSF
-        oversampled for the pixelization channel, by its native block sum: :func:`psf_lp_from`).
+        oversampled for the pixelization channel, by its native block sum: ``dataset.psf_lp``).
     galaxies
         A list of :class:`Galaxy` (or ``Galaxies``).
     xp
@@ -77,7 +49,7 @@ class FitImaging:
     def blurred_image(self) -> aa.Array2D:
         """The PSF-blurred light of the standard components (plus operated ones, unblurred)."""
         grids = self.dataset.grids
-        psf = psf_lp_from(self.dataset)
+        psf = self.dataset.psf_lp
         if psf is None:
             return self.galaxies.image_2d_from(grids.lp, xp=self.xp)
         return self.galaxies.blurred_image_2d_from(grids.lp, grids.blurring, psf, xp=self.xp)

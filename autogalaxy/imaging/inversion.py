@@ -7,7 +7,7 @@ Every linear object contributes columns to the operated mapping matrix:
 * a linear light profile one column: its unit-intensity image blurred exactly as a standard light
   profile is (``OperateImage.blurred_image_2d_from`` on ``dataset.grids.lp`` and
   ``dataset.grids.blurring`` with the light-profile PSF of ``FitImaging``,
-  :func:`autogalaxy.imaging.fit_imaging.psf_lp_from`), so it is evaluated at ``k_i`` points per
+  ``dataset.psf_lp``), so it is evaluated at ``k_i`` points per
   pixel, pre-binned to ``s_lp x s_lp`` fine pixels, convolved at fine resolution with the light
   of the blurring region, and binned back; an operated linear profile (also a
   ``LightProfileOperated``) is added unblurred;
@@ -19,42 +19,17 @@ Every linear object contributes columns to the operated mapping matrix:
   PyAutoArray's mapping formalism.
 """
 
-import weakref
-
 import numpy as np
 
 import autoarray as aa
 from autoarray import exc
 from autoarray.inversion.mapping import InversionImaging, mapper_operated_mapping_matrix_from
 from autogalaxy.galaxy.galaxy import Galaxies
-from autogalaxy.imaging.fit_imaging import psf_lp_from
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light.linear import LightProfileLinear
 from autogalaxy.profiles.light.operated import LightProfileOperated
 
 __all__ = ["inversion_imaging_from", "InversionImagingGalaxies"]
-
-
-# ``dataset.psf_pixelization`` builds a new native Convolver (and so a new state) on every access
-# when the pixelization channel is native and the PSF oversampled; keep one per dataset.
-_PSF_PIXELIZATION_CACHE: "weakref.WeakKeyDictionary[aa.Imaging, aa.Convolver]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _psf_pixelization_from(dataset: aa.Imaging):
-    """``dataset.psf_pixelization``, built once per dataset (it is the PSF itself when s agree)."""
-    psf = dataset.psf
-    if (
-        psf is None
-        or psf.convolve_over_sample_size == dataset.convolve_over_sample_size_pixelization
-    ):
-        return dataset.psf_pixelization
-    cached = _PSF_PIXELIZATION_CACHE.get(dataset)
-    if cached is None:
-        cached = dataset.psf_pixelization
-        _PSF_PIXELIZATION_CACHE[dataset] = cached
-    return cached
 
 
 class _LinearProfileImage(OperateImage):
@@ -103,7 +78,7 @@ def _linear_profile_column_from(profile, dataset) -> np.ndarray:
     """The (N,) operated image of a unit-intensity linear light profile."""
     component = _LinearProfileImage(profile)
     grids = dataset.grids
-    psf = psf_lp_from(dataset)
+    psf = dataset.psf_lp
     if psf is None:
         image = component.image_2d_from(grids.lp)
     else:
@@ -166,7 +141,7 @@ def inversion_imaging_from(
                 labels.append(label)
             elif hasattr(component, "mesh") and hasattr(component, "mapper_from"):
                 if psf_pixelization is None:
-                    psf_pixelization = _psf_pixelization_from(dataset)
+                    psf_pixelization = dataset.psf_pixelization
                 mapper = component.mapper_from(dataset.grids.pixelization)
                 if (
                     psf_pixelization is not None

@@ -254,6 +254,25 @@ class Imaging:
         psf = self.psf.native_psf_from()
         return psf.with_state_for(self.mask) if self.psf_setup_state else psf
 
+    @cached_property
+    def psf_lp(self) -> Convolver | None:
+        """
+        The PSF used for light profiles: the dataset's PSF, or, when the light-profile channel is
+        native (``s_lp = 1``) while the PSF is oversampled for pixelizations, its native block sum
+        with a state on the mask and ``grids.blurring`` (built once).
+        """
+        if (
+            self.psf is None
+            or self.psf.convolve_over_sample_size == self.convolve_over_sample_size_lp
+        ):
+            return self.psf
+        native = self.psf.native_psf_from()
+        return Convolver(
+            native.kernel,
+            state=native.state_from(self.mask, self.grids.blurring.mask),
+            use_fft=self.psf.use_fft,
+        )
+
     def _with(self, **changes) -> "Imaging":
         kwargs = dict(
             data=self.data,
