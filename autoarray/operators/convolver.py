@@ -506,9 +506,14 @@ class Convolver:
                 convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
             )
             if header_s is not None and header_s != s:
+                said = (
+                    f"EXTNAME={header.get('EXTNAME')} (detector sampled, s=1)"
+                    if is_detector_sampled
+                    else f"OVERSAMP={header_s}"
+                )
                 raise exc.KernelException(
                     f"convolve_over_sample_size={s} conflicts with the header of HDU {hdu!r} of "
-                    f"{file_path}, which says OVERSAMP={header_s}."
+                    f"{file_path}, which says {said}."
                 )
         if pixel_scales is None:
             if header_scales is None:
