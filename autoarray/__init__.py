@@ -4,23 +4,23 @@ convolution at the detector's resolution or finer (``convolve_over_sample_size``
 """
 
 from autoarray import exc
-from autoarray.mask import mask_2d_util
-from autoarray.mask.mask_2d import Mask2D
-from autoarray.operators import convolver_util
 from autoarray.dataset.grids import GridsDataset
 from autoarray.dataset.imaging.dataset import Imaging
 from autoarray.dataset.imaging.simulator import SimulatorImaging
-from autoarray.operators.convolver import Convolver, ConvolverState
-from autoarray.operators.over_sampling import over_sample_util
-from autoarray.operators.over_sampling.over_sampler import OverSampler
-from autoarray.structures.arrays.array_2d import Array2D
-from autoarray.structures.grids.grid_2d import Grid2D
 from autoarray.inversion import inversion_util, mesh
 from autoarray.inversion import regularization as reg
 from autoarray.inversion.mapper import Mapper
 from autoarray.inversion.mapping import InversionImaging
 from autoarray.inversion.pixelization import Pixelization
 from autoarray.inversion.settings import SettingsInversion
+from autoarray.mask import mask_2d_util
+from autoarray.mask.mask_2d import Mask2D
+from autoarray.operators import convolver_util
+from autoarray.operators.convolver import Convolver, ConvolverState
+from autoarray.operators.over_sampling import over_sample_util
+from autoarray.operators.over_sampling.over_sampler import OverSampler
+from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.grids.grid_2d import Grid2D
 
 __all__ = [
     "exc",

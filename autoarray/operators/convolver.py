@@ -279,8 +279,9 @@ class Convolver:
         The PSF as an ``Array2D`` (its pixel scales are the kernel's own sampling). Use
         :meth:`no_mask` to build one from a plain 2D array.
     state
-        A precomputed :class:`ConvolverState`. Without one, a state is built from the first
-        mask seen and reused while later calls use the same mask.
+        A precomputed :class:`ConvolverState`, tied to its mask (another mask raises). Without
+        one, a state is built from the mask of the first call and kept while calls use that mask;
+        a call on another mask builds a new one.
     normalize
         Divide the kernel by its sum (a new array; the caller's kernel is not mutated).
     use_fft
@@ -367,6 +368,7 @@ class Convolver:
                     f"{self.convolve_over_sample_size}."
                 )
         self._state = state
+        self._state_is_own = state is None
         self._warned_no_blurring = False
 
     # ------------------------------------------------------------------------- factories
@@ -609,7 +611,9 @@ class Convolver:
         if axes:
             values = convolver_util.kernel_resampled_at_sample_boundaries_from(values, axes)
         native_shape = [2 * math.ceil((k / s - 1) / 2) + 1 for k in values.shape]
-        padded = convolver_util_pad_centred(values, (native_shape[0] * s, native_shape[1] * s))
+        padded = convolver_util.padded_centred_from(
+            values, (native_shape[0] * s, native_shape[1] * s)
+        )
         binned = padded.reshape(native_shape[0], s, native_shape[1], s).sum(axis=(1, 3))
         scales = (self.pixel_scales[0] * s, self.pixel_scales[1] * s)
         return Convolver.no_mask(binned, scales, use_fft=self._use_fft)
@@ -622,6 +626,11 @@ class Convolver:
 
     def _state_for(self, mask) -> ConvolverState:
         if self._state is not None:
+            # A state built here for an earlier mask is replaced; one given by the caller is a
+            # promise about the mask and is checked instead.
+            if self._state_is_own and mask is not None and not self._state.mask.is_same_as(mask):
+                self._state = self.state_from(mask)
+                return self._state
             self._state.check_mask(mask)
             return self._state
         if mask is None:
@@ -1004,9 +1013,3 @@ class Convolver:
                 values, state, True, "direct", use_mixed_precision, np
             )
         return out
-
-
-def convolver_util_pad_centred(values, shape):
-    """Zero-pad ``values`` symmetrically to ``shape`` (the differences must be even)."""
-    pad = [((n - k) // 2, (n - k) - (n - k) // 2) for k, n in zip(values.shape, shape)]
-    return np.pad(values, pad)

@@ -31,6 +31,7 @@ __all__ = [
     "kernel_shape_image_resolution_from",
     "kernel_resampled_at_sample_boundaries_from",
     "kernel_odd_from",
+    "padded_centred_from",
     "polyphase_kernels_from",
     "fft_frame_from",
     "kernel_rfft_from",
@@ -86,6 +87,12 @@ def kernel_odd_from(kernel: np.ndarray) -> np.ndarray:
     kernel = np.asarray(kernel, dtype=np.float64)
     axes = [axis for axis in (0, 1) if kernel.shape[axis] % 2 == 0]
     return kernel_resampled_at_sample_boundaries_from(kernel, axes) if axes else kernel.copy()
+
+
+def padded_centred_from(values: np.ndarray, shape) -> np.ndarray:
+    """Return ``values`` zero padded symmetrically to ``shape`` (each difference must be even)."""
+    pad = [((n - k) // 2, (n - k) - (n - k) // 2) for k, n in zip(values.shape, shape)]
+    return np.pad(values, pad)
 
 
 def polyphase_kernels_from(kernel_odd: np.ndarray, convolve_over_sample_size: int) -> np.ndarray:

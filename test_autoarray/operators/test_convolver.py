@@ -375,11 +375,18 @@ class TestGuards:
             conv.convolved_image_from(aa.Array2D(image, other), None)
         with pytest.raises(exc.KernelException, match="state was built for"):
             conv.convolved_mapping_matrix_from(image[:, None], other)
-        # a state built lazily from the first mask is tied to that mask too
+        # a state the convolver built itself is rebuilt for a new mask, never reused for it
         lazy = aa.Convolver.no_mask(self.kernel, 0.1)
         lazy.convolved_image_from(self.image, self.blurring, mask=self.mask)
-        with pytest.raises(exc.KernelException, match="state was built for"):
-            lazy.convolved_image_from(image, None, mask=other)
+        first_state = lazy.state
+        other_state = lazy.state_from(other)
+        blurring = np.ones(other_state.pixels_in_blurring_mask)
+        out = lazy.convolved_image_from(image, blurring, mask=other)
+        assert lazy.state is not first_state and lazy.state.mask.is_same_as(other)
+        expected = aa.Convolver(lazy.kernel, state=other_state).convolved_image_from(
+            image, blurring, mask=other
+        )
+        np.testing.assert_array_equal(np.array(out), np.array(expected))
 
     @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 2)])
     def test__even_native_kernel(self, shape):
