@@ -274,3 +274,22 @@ def test_each_channel_uses_its_own_convolve_size(s_lp, s_pix):
         mapper.mapping_matrix_over_sampled_for(s_pix), MASK
     )
     np.testing.assert_allclose(inversion.operated_mapping_matrix[:, 1:], expected_block, atol=1e-15)
+
+
+def test__fit_imaging_passes_settings_inversion_to_the_solver():
+    # Data with a negative dip: the unconstrained solve goes negative, the positive-only one cannot.
+    dataset = ag.Imaging(
+        data=ag.Array2D(-np.abs(EMPTY.data.array) - 1.0, EMPTY.data.mask),
+        psf=PSF,
+        over_sample_size_lp=4,
+        over_sample_size_pixelization=4,
+        convolve_over_sample_size_lp=2,
+        convolve_over_sample_size_pixelization=2,
+    )
+    galaxies = [pixelized_galaxy()]
+    free = ag.FitImaging(dataset, galaxies)
+    positive = ag.FitImaging(
+        dataset, galaxies, settings_inversion=ag.SettingsInversion(use_positive_only_solver=True)
+    )
+    assert np.min(free.inversion.reconstruction) < 0.0
+    assert np.min(positive.inversion.reconstruction) >= 0.0

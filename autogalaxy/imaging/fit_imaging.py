@@ -23,6 +23,9 @@ class FitImaging:
         oversampled for the pixelization channel, by its native block sum: ``dataset.psf_lp``).
     galaxies
         A list of :class:`Galaxy` (or ``Galaxies``).
+    settings_inversion
+        :class:`autoarray.SettingsInversion` of the linear inversion (e.g.
+        ``use_positive_only_solver=True``); default settings if None.
     xp
         ``numpy`` or ``jax.numpy``. With JAX, ``log_likelihood`` is jit-able and differentiable
         with respect to the light-profile parameters: build the galaxies inside the function you
@@ -38,7 +41,8 @@ class FitImaging:
     otherwise it is ``log_likelihood``.
     """
 
-    def __init__(self, dataset: aa.Imaging, galaxies, xp=np):
+    def __init__(self, dataset: aa.Imaging, galaxies, xp=np, settings_inversion=None):
+        self.settings_inversion = settings_inversion
         self.dataset = dataset
         self.galaxies = Galaxies(galaxies)
         self.xp = xp
@@ -70,6 +74,7 @@ class FitImaging:
             galaxies=self.galaxies,
             data=self._data - self.blurred_image.array,
             xp=self.xp,
+            settings=self.settings_inversion,
         )
 
     @cached_property
