@@ -8,7 +8,7 @@ import numpy as np
 from autoarray import check_util, exc, fits_util
 from autoarray.mask import mask_2d_util
 
-__all__ = ["Mask2D", "DeriveMask2D", "DeriveIndexes2D"]
+__all__ = ["Mask2D", "MaskGeometry", "DeriveMask2D", "DeriveIndexes2D"]
 
 
 def _array_protocol_from(array, dtype=None, copy=None):
@@ -245,6 +245,26 @@ class Mask2D:
 def mask_2d_upscaled_from(mask: Mask2D, upscale_factor: int) -> Mask2D:
     """Return ``mask`` upscaled ``upscale_factor`` times (see :meth:`Mask2D.upscaled_from`)."""
     return mask.upscaled_from(upscale_factor)
+
+
+class MaskGeometry:
+    """Geometry read from ``self.mask`` (a :class:`Mask2D`), shared by arrays and grids."""
+
+    @property
+    def shape_native(self):
+        return self.mask.shape_native
+
+    @property
+    def shape_slim(self) -> int:
+        return self.mask.pixels_in_mask
+
+    @property
+    def pixel_scales(self):
+        return self.mask.pixel_scales
+
+    @property
+    def origin(self):
+        return self.mask.origin
 
 
 class DeriveIndexes2D:

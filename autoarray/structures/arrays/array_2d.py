@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from autoarray import check_util, exc, fits_util
-from autoarray.mask.mask_2d import Mask2D, _array_protocol_from
+from autoarray.mask.mask_2d import Mask2D, MaskGeometry, _array_protocol_from
 
 __all__ = ["Array2D"]
 
@@ -14,7 +14,7 @@ def _is_jax_array(values) -> bool:
     return type(values).__module__.startswith(("jax", "jaxlib"))
 
 
-class Array2D:
+class Array2D(MaskGeometry):
     """
     Values on the pixels of a :class:`Mask2D`.
 
@@ -222,22 +222,6 @@ class Array2D:
         if self.store_native:
             return self
         return Array2D(self._array, self.mask, store_native=True)
-
-    @property
-    def shape_native(self):
-        return self.mask.shape_native
-
-    @property
-    def shape_slim(self) -> int:
-        return self.mask.pixels_in_mask
-
-    @property
-    def pixel_scales(self):
-        return self.mask.pixel_scales
-
-    @property
-    def origin(self):
-        return self.mask.origin
 
     @property
     def shape(self):

@@ -5,14 +5,14 @@ from functools import cached_property
 import numpy as np
 
 from autoarray import check_util, exc
-from autoarray.mask.mask_2d import Mask2D, _array_protocol_from
+from autoarray.mask.mask_2d import Mask2D, MaskGeometry, _array_protocol_from
 from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
 
 __all__ = ["Grid2D"]
 
 
-class Grid2D:
+class Grid2D(MaskGeometry):
     """
     The (y, x) arcsec centres of the unmasked pixels of a mask, plus how light is over-sampled
     on them.
@@ -81,22 +81,6 @@ class Grid2D:
         out[~self.mask.array] = self._slim
         out.setflags(write=False)
         return out
-
-    @property
-    def shape_native(self):
-        return self.mask.shape_native
-
-    @property
-    def shape_slim(self) -> int:
-        return self.mask.pixels_in_mask
-
-    @property
-    def pixel_scales(self):
-        return self.mask.pixel_scales
-
-    @property
-    def origin(self):
-        return self.mask.origin
 
     @property
     def shape(self):
