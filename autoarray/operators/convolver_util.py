@@ -260,6 +260,15 @@ def convolved_columns_via_fft_from(
     n_col = values.shape[1]
     py, px = frame_shape
     real_dtype = np.float32 if kernel_rfft.dtype == np.complex64 else np.float64
+    if xp is np and n_col == 1:
+        # An image: flat 1D scatter / gather and 3D transforms are ~2x cheaper than the batched
+        # 2D fancy-index forms, which matters at the ~60 us scale of one native FFT pair.
+        frames = np.zeros(n_phase * py * px, dtype=real_dtype)
+        frames[scatter_index] = values[:, 0]
+        spectra = scipy.fft.rfft2(frames.reshape(n_phase, py, px))
+        spectra *= kernel_rfft
+        summed = spectra[0] if n_phase == 1 else spectra.sum(axis=0)
+        return scipy.fft.irfft2(summed, s=(py, px)).reshape(-1)[gather_index][:, None]
     if xp is np:
         frames = np.zeros((n_col, n_phase * py * px), dtype=real_dtype)
         frames[:, scatter_index] = values.T
