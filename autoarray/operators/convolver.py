@@ -21,17 +21,18 @@ from autoarray.structures.arrays.array_2d import Array2D
 
 __all__ = ["Convolver", "ConvolverState"]
 
-# Kernels whose polyphase footprint (s^2 * Ky * Kx taps per output pixel) is at most this many
-# taps are convolved in real space when ``use_fft=None``; above it FFT wins. Measured with
-# ``benchmarks/run.py`` (the 100 x 100, 3" mask scene): the sparse real-space matvec costs ~2 ns
-# per tap and output pixel, the FFT path a fixed ~70 us for that frame, so they cross near 25 taps
-# (a 5 x 5 kernel). See benchmarks/RESULTS.md.
-REAL_SPACE_MAX_TAPS = 25
+# Images are convolved in real space when ``use_fft=None`` and the polyphase footprint
+# (s^2 * Ky * Kx taps per output pixel) is at most ``REAL_SPACE_MAX_TAPS * (s^2 + 1)``: the FFT
+# engine does s^2 forward transforms and one inverse, the real-space one work proportional to the
+# taps. ``benchmarks/run.py`` (100 x 100 frame, 3" mask, see benchmarks/RESULTS.md) measured the
+# NumPy crossover at 18, 21 and 25 taps per transform for s = 1, 2, 4 (a 5 x 5 kernel is real
+# space at s = 1, a 7 x 7 is FFT).
+REAL_SPACE_MAX_TAPS = 20
 
-# A mapping matrix with at most this fraction of non-zeros goes through the sparse real-space
-# operator when ``use_fft=None`` (NumPy): its cost scales with the non-zeros, the FFT's with the
-# number of columns.
-SPARSE_MAX_DENSITY = 0.05
+# A NumPy mapping matrix with at most this fraction of non-zeros goes through the sparse
+# real-space operator when ``use_fft=None``: its cost scales with the non-zeros, the FFT's with
+# the number of columns. Measured crossover: 0.054, 0.051, 0.035 for s = 1, 2, 4.
+SPARSE_MAX_DENSITY = 0.04
 
 
 def _values_from(values):
@@ -286,7 +287,7 @@ class Convolver:
         Divide the kernel by its sum (a new array; the caller's kernel is not mutated).
     use_fft
         ``True``: FFT engine; ``False``: real space; ``None``: choose by kernel size for images
-        (real space up to ``REAL_SPACE_MAX_TAPS`` polyphase taps) and by sparsity for NumPy
+        (real space up to ``REAL_SPACE_MAX_TAPS * (s^2 + 1)`` polyphase taps) and by sparsity for NumPy
         mapping matrices (the sparse real-space operator up to ``SPARSE_MAX_DENSITY`` non-zeros).
     convolve_over_sample_size
         ``s``: the kernel is sampled at the image's pixel scale / s. Inputs are then fine values,
@@ -732,7 +733,7 @@ class Convolver:
         if self._use_fft is not None:
             return self._use_fft
         taps = state.polyphase_kernels.size
-        return taps > REAL_SPACE_MAX_TAPS
+        return taps > REAL_SPACE_MAX_TAPS * (state.n_phase + 1)
 
     # ---------------------------------------------------------------------------- images
 
