@@ -976,14 +976,16 @@ class Convolver:
         operator = (
             state.real_space_operator_float32 if use_mixed_precision else state.real_space_operator
         )
-        n_main = mapping_matrix.shape[0]
         blocks = [scipy.sparse.csr_array(mapping_matrix, dtype=dtype)]
-        if blurring_mapping_matrix is not None and n_blur:
-            blocks.append(scipy.sparse.csr_array(blurring_mapping_matrix, dtype=dtype))
-            stacked = scipy.sparse.vstack(blocks, format="csr")
-            result = operator @ stacked
-        else:
-            result = operator[:, :n_main] @ blocks[0]
+        if n_blur:
+            # An empty block instead of slicing the operator: slicing copies it on every call.
+            blurring = (
+                scipy.sparse.csr_array((n_blur, mapping_matrix.shape[1]), dtype=dtype)
+                if blurring_mapping_matrix is None
+                else scipy.sparse.csr_array(blurring_mapping_matrix, dtype=dtype)
+            )
+            blocks.append(blurring)
+        result = operator @ scipy.sparse.vstack(blocks, format="csr")
         return result.toarray() if _is_sparse(result) else np.asarray(result)
 
     def _mapping_via_fft_chunks(

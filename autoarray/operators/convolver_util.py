@@ -265,9 +265,12 @@ def convolved_columns_via_fft_from(
         # 2D fancy-index forms, which matters at the ~60 us scale of one native FFT pair.
         frames = np.zeros(n_phase * py * px, dtype=real_dtype)
         frames[scatter_index] = values[:, 0]
-        spectra = scipy.fft.rfft2(frames.reshape(n_phase, py, px))
-        spectra *= kernel_rfft
-        summed = spectra[0] if n_phase == 1 else spectra.sum(axis=0)
+        if n_phase == 1:
+            summed = scipy.fft.rfft2(frames.reshape(py, px)) * kernel_rfft[0]
+        else:
+            spectra = scipy.fft.rfft2(frames.reshape(n_phase, py, px))
+            spectra *= kernel_rfft
+            summed = spectra.sum(axis=0)
         return scipy.fft.irfft2(summed, s=(py, px)).reshape(-1)[gather_index][:, None]
     if xp is np:
         frames = np.zeros((n_col, n_phase * py * px), dtype=real_dtype)
