@@ -14,7 +14,7 @@ import pytest
 from scipy import signal
 
 import autogalaxy as ag
-from autogalaxy.operate.image import blurring_grid_from, convolver_for_mask_from
+from autogalaxy.operate.image import blurring_grid_from
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -344,12 +344,13 @@ def test__blurring_grid_from__tight_frame__padded_without_warning():
     assert grid.shape_slim == 100 - 36
 
 
-def test__convolver_for_mask_from__new_convolver_with_state_psf_untouched():
+def test__with_state_for__new_convolver_with_state_psf_untouched():
     psf = asymmetric_odd_psf(use_fft=True)
     mask = mask_from()
-    convolver = convolver_for_mask_from(psf, mask)
+    blurring = blurring_grid_from(mask, psf).mask
+    convolver = psf.with_state_for(mask, blurring)
     assert convolver is not psf and psf.state is None
-    assert convolver.state.mask is mask
+    assert convolver.state.mask is mask and convolver.state.blurring_mask is blurring
     assert convolver.use_fft is True and convolver.convolve_over_sample_size == S
     np.testing.assert_array_equal(convolver.native, psf.native)
 

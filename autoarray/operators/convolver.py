@@ -643,11 +643,14 @@ class Convolver:
         self._state = self.state_from(mask)
         return self._state
 
-    def with_state_for(self, mask: Mask2D) -> "Convolver":
-        """A copy of this convolver holding a state precomputed for ``mask``."""
+    def with_state_for(self, mask: Mask2D, blurring_mask: Mask2D | None = None) -> "Convolver":
+        """
+        A copy of this convolver holding a state precomputed for ``mask`` (and ``blurring_mask``);
+        this convolver and any state it holds are left untouched.
+        """
         return Convolver(
             self.kernel,
-            state=self.state_from(mask),
+            state=self.state_from(mask, blurring_mask),
             use_fft=self._use_fft,
             convolve_over_sample_size=self.convolve_over_sample_size,
         )

@@ -2,7 +2,7 @@
 
 import autoarray as aa
 from autogalaxy.galaxy.galaxy import Galaxies
-from autogalaxy.operate.image import blurring_grid_from, convolver_for_mask_from
+from autogalaxy.operate.image import blurring_grid_from
 
 __all__ = ["SimulatorImaging"]
 
@@ -48,7 +48,7 @@ class SimulatorImaging(aa.SimulatorImaging):
             # A convolver with its own state for the frame: ``self.psf`` keeps no state, so the
             # simulator can simulate frames of any shape, one after the other.
             blurring_grid = blurring_grid_from(mask, self.psf)
-            psf = convolver_for_mask_from(self.psf, mask, blurring_grid.mask)
+            psf = self.psf.with_state_for(mask, blurring_grid.mask)
             image = galaxies.blurred_image_2d_from(full, blurring_grid, psf)
         return self.via_image_from(
             image, over_sample_size=over_sample_size, image_is_convolved=True

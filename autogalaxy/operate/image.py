@@ -15,7 +15,7 @@ import numpy as np
 import autoarray as aa
 from autoarray.operators.over_sampling import over_sample_util
 
-__all__ = ["OperateImage", "blurring_grid_from", "convolver_for_mask_from"]
+__all__ = ["OperateImage", "blurring_grid_from"]
 
 
 def blurring_grid_from(mask: aa.Mask2D, psf: aa.Convolver) -> aa.Grid2D:
@@ -29,22 +29,6 @@ def blurring_grid_from(mask: aa.Mask2D, psf: aa.Convolver) -> aa.Grid2D:
             psf.kernel_shape_image_resolution, allow_padding=True
         )
     return aa.Grid2D.from_mask(blurring_mask, psf.convolve_over_sample_size)
-
-
-def convolver_for_mask_from(
-    psf: aa.Convolver, mask: aa.Mask2D, blurring_mask: aa.Mask2D | None = None
-) -> aa.Convolver:
-    """
-    A new convolver with ``psf``'s kernel, engine and ``s`` and a state built for ``mask`` (and
-    ``blurring_mask``), for convolutions on a mask the caller did not choose (the full frame).
-    ``psf`` and the state it may hold for another mask are left untouched.
-    """
-    return aa.Convolver(
-        psf.kernel,
-        state=psf.state_from(mask, blurring_mask),
-        use_fft=psf.use_fft,
-        convolve_over_sample_size=psf.convolve_over_sample_size,
-    )
 
 
 class OperateImage:
@@ -114,7 +98,7 @@ class OperateImage:
         size = int(np.max(grid.over_sampler.sub_size)) if grid.shape_slim else 1
         full = aa.Grid2D.from_mask(mask, size)
         blurring_grid = blurring_grid_from(mask, psf)
-        convolver = convolver_for_mask_from(psf, mask, blurring_grid.mask)
+        convolver = psf.with_state_for(mask, blurring_grid.mask)
         return self.blurred_image_2d_from(full, blurring_grid, convolver, xp=xp)
 
     def blurred_image_2d_list_from(self, grid, blurring_grid, psf, xp=np) -> list:

@@ -98,12 +98,7 @@ class SimulatorImaging:
             scales = (image.pixel_scales[0] * s, image.pixel_scales[1] * s)
             fine = fine_values_from_native_frame(values, s)
         mask = Mask2D.all_false(native_shape, scales, image.origin)
-        psf = Convolver(
-            self.psf.kernel,
-            state=self.psf.state_from(mask),
-            use_fft=self.psf.use_fft,
-            convolve_over_sample_size=s,
-        )
+        psf = self.psf.with_state_for(mask)
         blurring = np.zeros(psf.state.pixels_in_blurring_mask * s * s)
         return psf.convolved_image_from(fine, blurring, mask=mask)
 
