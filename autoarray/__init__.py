@@ -7,12 +7,14 @@ from autoarray import exc
 from autoarray.dataset.grids import GridsDataset
 from autoarray.dataset.imaging.dataset import Imaging
 from autoarray.dataset.imaging.simulator import SimulatorImaging
-from autoarray.inversion import inversion_util, mesh
+from autoarray.inversion import inversion_util, mesh, sparse_util
 from autoarray.inversion import regularization as reg
 from autoarray.inversion.mapper import Mapper
+from autoarray.inversion.factory import inversion_from
 from autoarray.inversion.mapping import InversionImaging
 from autoarray.inversion.pixelization import Pixelization
 from autoarray.inversion.settings import SettingsInversion
+from autoarray.inversion.sparse import ImagingSparseOperator, InversionImagingSparse
 from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
@@ -37,10 +39,14 @@ __all__ = [
     "Imaging",
     "SimulatorImaging",
     "inversion_util",
+    "sparse_util",
     "mesh",
     "reg",
     "Mapper",
     "InversionImaging",
+    "InversionImagingSparse",
+    "ImagingSparseOperator",
+    "inversion_from",
     "Pixelization",
     "SettingsInversion",
 ]

@@ -10,7 +10,9 @@ from autoarray import (
     Grid2D,
     GridsDataset,
     Imaging,
+    ImagingSparseOperator,
     InversionImaging,
+    InversionImagingSparse,
     Mapper,
     Mask2D,
     OverSampler,
@@ -26,7 +28,7 @@ from autoarray import exc as _aa_exc  # noqa: F401  (autogalaxy.exc extends it)
 from autogalaxy import exc
 from autogalaxy.galaxy.galaxy import Galaxies, Galaxy
 from autogalaxy.imaging.fit_imaging import FitImaging
-from autogalaxy.imaging.inversion import inversion_imaging_from
+from autogalaxy.imaging.inversion import inversion_from, inversion_imaging_from
 from autogalaxy.imaging.simulator import SimulatorImaging
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light import linear as lp_linear
@@ -55,6 +57,10 @@ __all__ = [
     "lp_linear",
     "lp_operated",
     "InversionImaging",
+    "InversionImagingSparse",
+    "ImagingSparseOperator",
+    "inversion_from",
+    "inversion_imaging_from",
     "Mapper",
     "Pixelization",
     "SettingsInversion",

@@ -4,7 +4,7 @@ formalism that solves for pixel values and linear light-profile intensities, wit
 at the detector's resolution or ``convolve_over_sample_size`` times finer.
 """
 
-from autoarray.inversion import inversion_util, mesh
+from autoarray.inversion import inversion_util, mesh, sparse_util
 from autoarray.inversion import regularization as reg
 from autoarray.inversion.mapper import Mapper
 from autoarray.inversion.mapping import (
@@ -12,15 +12,21 @@ from autoarray.inversion.mapping import (
     mapper_operated_mapping_matrix_from,
     operated_mapping_matrix_from,
 )
+from autoarray.inversion.factory import inversion_from
 from autoarray.inversion.pixelization import Pixelization
 from autoarray.inversion.settings import SettingsInversion
+from autoarray.inversion.sparse import ImagingSparseOperator, InversionImagingSparse
 
 __all__ = [
     "inversion_util",
+    "sparse_util",
     "mesh",
     "reg",
     "Mapper",
     "InversionImaging",
+    "InversionImagingSparse",
+    "ImagingSparseOperator",
+    "inversion_from",
     "mapper_operated_mapping_matrix_from",
     "operated_mapping_matrix_from",
     "Pixelization",

@@ -21,6 +21,7 @@ from autoarray.inversion.settings import SettingsInversion
 from autoarray.mask.mask_2d import Mask2D
 
 __all__ = [
+    "check_mapping_matrix_rows",
     "operated_mapping_matrix_from",
     "mapper_operated_mapping_matrix_from",
     "InversionImaging",
@@ -32,6 +33,37 @@ def _raw_from(values) -> np.ndarray:
     if hasattr(values, "slim") and hasattr(values, "mask"):
         values = values.slim.array
     return np.asarray(values, dtype=np.float64)
+
+
+def check_mapping_matrix_rows(mapping_matrix, mask: Mask2D, convolve_over_sample_size: int):
+    """
+    Raise ``InversionException`` unless ``mapping_matrix`` is 2D with ``N s^2`` rows for ``mask``
+    (``N`` unmasked pixels, ``s = convolve_over_sample_size``), naming the likely mistake.
+    """
+    s_psf = convolve_over_sample_size
+    shape = tuple(getattr(mapping_matrix, "shape", np.shape(mapping_matrix)))
+    n = mask.pixels_in_mask
+    expected = n * s_psf * s_psf
+    if len(shape) != 2 or shape[0] != expected:
+        if len(shape) == 2 and s_psf > 1 and shape[0] == n:
+            hint = (
+                f" It is a native mapping matrix ({n} rows): with convolve_over_sample_size="
+                f"{s_psf} pass the fine one, mapper.mapping_matrix_over_sampled_for({s_psf})."
+            )
+        elif len(shape) == 2 and s_psf == 1 and shape[0] > n and shape[0] % n == 0:
+            hint = (
+                " It looks like a fine mapping matrix, but the PSF is native "
+                "(convolve_over_sample_size=1): pass mapper.mapping_matrix."
+            )
+        else:
+            hint = (
+                " Was the pixelization grid built on another mask? Use "
+                "dataset.grids.pixelization of this dataset."
+            )
+        raise exc.InversionException(
+            f"The mapping matrix has shape {shape} but the mask has {n} unmasked pixels, so "
+            f"{expected} rows ({n} x {s_psf}^2) were expected.{hint}"
+        )
 
 
 def operated_mapping_matrix_from(
@@ -82,29 +114,7 @@ def operated_mapping_matrix_from(
             f"{convolve_over_sample_size} but the PSF has convolve_over_sample_size={s_psf}; "
             "use dataset.psf_pixelization with dataset.convolve_over_sample_size_pixelization."
         )
-    shape = tuple(getattr(mapping_matrix, "shape", np.shape(mapping_matrix)))
-    n = mask.pixels_in_mask
-    expected = n * s_psf * s_psf
-    if len(shape) != 2 or shape[0] != expected:
-        if len(shape) == 2 and s_psf > 1 and shape[0] == n:
-            hint = (
-                f" It is a native mapping matrix ({n} rows): with convolve_over_sample_size="
-                f"{s_psf} pass the fine one, mapper.mapping_matrix_over_sampled_for({s_psf})."
-            )
-        elif len(shape) == 2 and s_psf == 1 and shape[0] > n and shape[0] % n == 0:
-            hint = (
-                " It looks like a fine mapping matrix, but the PSF is native "
-                "(convolve_over_sample_size=1): pass mapper.mapping_matrix."
-            )
-        else:
-            hint = (
-                " Was the pixelization grid built on another mask? Use "
-                "dataset.grids.pixelization of this dataset."
-            )
-        raise exc.InversionException(
-            f"The mapping matrix has shape {shape} but the mask has {n} unmasked pixels, so "
-            f"{expected} rows ({n} x {s_psf}^2) were expected.{hint}"
-        )
+    check_mapping_matrix_rows(mapping_matrix, mask, s_psf)
     if psf is None:
         if scipy.sparse.issparse(mapping_matrix):
             return mapping_matrix.toarray()
@@ -238,10 +248,15 @@ class InversionImaging:
 
     # ------------------------------------------------------------------------ layout
 
+    @property
+    def parameter_count_list(self) -> list:
+        """The number of parameters of every object (its columns)."""
+        return [b.shape[1] for b in self.operated_mapping_matrix_list]
+
     @cached_property
     def param_range_list(self) -> list:
         """``(start, stop)`` of every object's parameters in the reconstruction."""
-        stops = np.cumsum([b.shape[1] for b in self.operated_mapping_matrix_list])
+        stops = np.cumsum(self.parameter_count_list)
         starts = np.concatenate([[0], stops[:-1]])
         return [(int(a), int(b)) for a, b in zip(starts, stops)]
 
@@ -249,11 +264,11 @@ class InversionImaging:
     def parameter_labels(self) -> list:
         """A name for every parameter (for error messages)."""
         labels = []
-        for label, block in zip(self.label_list, self.operated_mapping_matrix_list):
-            if block.shape[1] == 1:
+        for label, count in zip(self.label_list, self.parameter_count_list):
+            if count == 1:
                 labels.append(label)
             else:
-                labels.extend(f"{label} pixel {j}" for j in range(block.shape[1]))
+                labels.extend(f"{label} pixel {j}" for j in range(count))
         return labels
 
     @cached_property
@@ -293,8 +308,8 @@ class InversionImaging:
     def regularization_matrix(self) -> np.ndarray:
         """``H``, (S, S): block diagonal, zero blocks for unregularized objects."""
         blocks = [
-            np.zeros((b.shape[1], b.shape[1])) if reg is None else reg
-            for b, reg in zip(self.operated_mapping_matrix_list, self.regularization_matrix_list)
+            np.zeros((count, count)) if reg is None else reg
+            for count, reg in zip(self.parameter_count_list, self.regularization_matrix_list)
         ]
         return scipy.linalg.block_diag(*blocks)
 
@@ -309,7 +324,8 @@ class InversionImaging:
         # light profile whose light misses the mask); name it instead of failing in LAPACK.
         regularized = np.zeros(self.total_params, dtype=bool)
         regularized[self.regularized_indices] = True
-        empty = np.flatnonzero(~regularized & ~np.any(self.operated_mapping_matrix != 0, axis=0))
+        # F_jj = sum_i (M~_ij / sigma_i)^2 is zero exactly when column j is.
+        empty = np.flatnonzero(~regularized & (np.diag(self.curvature_matrix) == 0))
         if empty.size:
             names = ", ".join(self.parameter_labels[j] for j in empty[:5])
             raise exc.InversionException(

@@ -37,6 +37,7 @@ __all__ = [
     "kernel_rfft_from",
     "real_space_operator_from",
     "convolved_columns_via_fft_from",
+    "adjoint_columns_via_fft_from",
     "convolved_columns_via_real_space_from",
 ]
 
@@ -286,6 +287,50 @@ def convolved_columns_via_fft_from(
     summed = xp.sum(spectra * kernel_rfft, axis=1)
     images = xp.fft.irfft2(summed, s=(py, px), axes=(-2, -1))
     return images.reshape(n_col, py * px)[:, gather_index].T
+
+
+def adjoint_columns_via_fft_from(
+    values, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase: int, xp=np
+):
+    """
+    Apply the transpose of :func:`convolved_columns_via_fft_from` to columns of output values.
+
+    The forward operator is ``gather o circular convolution o scatter``; its exact transpose is
+    ``scatter^T o circular correlation o gather^T``, and a circular correlation multiplies by
+    the complex conjugate of the kernel's spectrum. Because the forward frame is large enough
+    that no output is touched by wrap-around, this is the transpose of the (binned) convolution
+    itself: ``K^T y`` for every column ``y``.
+
+    Parameters
+    ----------
+    values
+        (N, n_col) values on the output (mask) pixels.
+    scatter_index
+        (M s^2,) flat index in the ``(s^2, Py, Px)`` phase frames of every input value whose
+        transpose is wanted (e.g. only the mask's ``N s^2`` entries).
+    gather_index, kernel_rfft, frame_shape, n_phase, xp
+        As in :func:`convolved_columns_via_fft_from`.
+
+    Returns
+    -------
+    (M s^2, n_col) values on the input (fine) pixels, per-pixel sub-block order.
+    """
+    n_col = values.shape[1]
+    py, px = frame_shape
+    real_dtype = np.float32 if kernel_rfft.dtype == np.complex64 else np.float64
+    if xp is np:
+        frames = np.zeros((n_col, py * px), dtype=real_dtype)
+        frames[:, gather_index] = values.T
+        spectra = scipy.fft.rfft2(frames.reshape(n_col, py, px), axes=(-2, -1))
+        phases = scipy.fft.irfft2(
+            spectra[:, None] * np.conj(kernel_rfft), s=(py, px), axes=(-2, -1)
+        )
+        return phases.reshape(n_col, n_phase * py * px)[:, scatter_index].T
+    frames = xp.zeros((n_col, py * px), dtype=real_dtype)
+    frames = frames.at[:, gather_index].set(values.T.astype(real_dtype))
+    spectra = xp.fft.rfft2(frames.reshape(n_col, py, px), axes=(-2, -1))
+    phases = xp.fft.irfft2(spectra[:, None] * xp.conj(kernel_rfft), s=(py, px), axes=(-2, -1))
+    return phases.reshape(n_col, n_phase * py * px)[:, scatter_index].T
 
 
 def convolved_columns_via_real_space_from(

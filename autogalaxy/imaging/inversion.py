@@ -17,19 +17,30 @@ Every linear object contributes columns to the operated mapping matrix:
   ``dataset.psf_pixelization`` convolves and bins. The blurring region is not used for
   pixelizations (light the mesh would put outside the mask is not blurred into it), as in
   PyAutoArray's mapping formalism.
+
+With a sparse operator on the dataset (``dataset.apply_sparse_operator()``) the pixelizations'
+curvature matrix and data vector come from their unblurred fine mapping matrices and the
+operator (:class:`autoarray.InversionImagingSparse`) instead: same results, less time and memory.
 """
 
 import numpy as np
 
 import autoarray as aa
 from autoarray import exc
-from autoarray.inversion.mapping import InversionImaging, mapper_operated_mapping_matrix_from
+from autoarray.inversion.factory import inversion_from as _aa_inversion_from
+from autoarray.inversion.mapping import InversionImaging
+from autoarray.inversion.sparse import InversionImagingSparse
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light.linear import LightProfileLinear
 from autogalaxy.profiles.light.operated import LightProfileOperated
 
-__all__ = ["inversion_imaging_from", "InversionImagingGalaxies"]
+__all__ = [
+    "inversion_from",
+    "inversion_imaging_from",
+    "InversionImagingGalaxies",
+    "InversionImagingSparseGalaxies",
+]
 
 
 class _LinearProfileImage(OperateImage):
@@ -51,13 +62,8 @@ class _LinearProfileImage(OperateImage):
         return isinstance(self.profile, LightProfileOperated)
 
 
-class InversionImagingGalaxies(InversionImaging):
-    """
-    :class:`autoarray.InversionImaging` of galaxies, with the solved values by galaxy component.
-
-    ``linear_obj_list`` holds, in the order of the galaxies and of each galaxy's components, the
-    linear light profiles and the :class:`autoarray.Mapper` of every pixelization.
-    """
+class _GalaxiesInversionMixin:
+    """Solved values by galaxy component, shared by both formalisms' classes."""
 
     @property
     def linear_light_profile_intensity_dict(self) -> dict:
@@ -74,6 +80,19 @@ class InversionImagingGalaxies(InversionImaging):
         return [obj for obj in self.linear_obj_list if isinstance(obj, aa.Mapper)]
 
 
+class InversionImagingGalaxies(_GalaxiesInversionMixin, InversionImaging):
+    """
+    :class:`autoarray.InversionImaging` of galaxies, with the solved values by galaxy component.
+
+    ``linear_obj_list`` holds, in the order of the galaxies and of each galaxy's components, the
+    linear light profiles and the :class:`autoarray.Mapper` of every pixelization.
+    """
+
+
+class InversionImagingSparseGalaxies(_GalaxiesInversionMixin, InversionImagingSparse):
+    """:class:`autoarray.InversionImagingSparse` of galaxies (see :class:`InversionImagingGalaxies`)."""
+
+
 def _linear_profile_column_from(profile, dataset) -> np.ndarray:
     """The (N,) operated image of a unit-intensity linear light profile."""
     component = _LinearProfileImage(profile)
@@ -86,20 +105,22 @@ def _linear_profile_column_from(profile, dataset) -> np.ndarray:
     return np.asarray(image.slim.array, dtype=np.float64)
 
 
-def inversion_imaging_from(
+def inversion_from(
     dataset: aa.Imaging,
     galaxies,
     data=None,
     xp=np,
     settings: aa.SettingsInversion | None = None,
-) -> InversionImagingGalaxies:
+):
     """
     Build the linear inversion of the galaxies' linear light profiles and pixelizations.
 
     Parameters
     ----------
     dataset
-        The masked :class:`autoarray.Imaging`.
+        The masked :class:`autoarray.Imaging`. With ``dataset.sparse_operator`` set
+        (``dataset.apply_sparse_operator()``) pixelizations use the sparse formalism, else the
+        mapping formalism; both give the same reconstruction and evidence to rounding.
     galaxies
         The galaxies (a list or ``Galaxies``).
     data
@@ -112,7 +133,7 @@ def inversion_imaging_from(
 
     Returns
     -------
-    InversionImagingGalaxies
+    InversionImagingGalaxies or InversionImagingSparseGalaxies
         With ``reconstruction`` (in the order of the galaxies' components),
         ``mapped_reconstructed_image`` ((N,) array), ``log_evidence``, ``curvature_matrix``,
         ``data_vector``, ``regularization_matrix`` and ``operated_mapping_matrix``.
@@ -129,48 +150,34 @@ def inversion_imaging_from(
             "models with linear light profiles or pixelizations with xp=numpy."
         )
     galaxies = Galaxies(galaxies)
-    psf_pixelization = None
-    blocks, regs, objs, labels = [], [], [], []
+    objs, operated, labels = [], [], []
     for g, galaxy in enumerate(galaxies):
         for name, component in galaxy.components.items():
             label = f"galaxies[{g}].{name} ({type(component).__name__})"
             if isinstance(component, LightProfileLinear):
-                blocks.append(_linear_profile_column_from(component, dataset)[:, None])
-                regs.append(None)
                 objs.append(component)
+                operated.append(_linear_profile_column_from(component, dataset)[:, None])
                 labels.append(label)
             elif hasattr(component, "mesh") and hasattr(component, "mapper_from"):
-                if psf_pixelization is None:
-                    psf_pixelization = dataset.psf_pixelization
-                mapper = component.mapper_from(dataset.grids.pixelization)
-                if (
-                    psf_pixelization is not None
-                    and psf_pixelization.convolve_over_sample_size
-                    != dataset.convolve_over_sample_size_pixelization
-                ):
-                    raise exc.InversionException(
-                        f"dataset.psf_pixelization has convolve_over_sample_size="
-                        f"{psf_pixelization.convolve_over_sample_size} but the dataset's "
-                        f"convolve_over_sample_size_pixelization is "
-                        f"{dataset.convolve_over_sample_size_pixelization}."
-                    )
-                blocks.append(
-                    mapper_operated_mapping_matrix_from(mapper, psf_pixelization, dataset.mask)
-                )
-                regs.append(mapper.regularization_matrix)
-                objs.append(mapper)
+                objs.append(component.mapper_from(dataset.grids.pixelization))
+                operated.append(None)
                 labels.append(label)
-    if not blocks:
+    if not objs:
         raise exc.InversionException(
             "The galaxies have no linear light profile or pixelization, so there is nothing to "
             "invert; fit them without an inversion."
         )
-    return InversionImagingGalaxies(
-        data=dataset.data if data is None else data,
-        noise_map=dataset.noise_map,
-        operated_mapping_matrix_list=blocks,
-        regularization_matrix_list=regs,
-        linear_obj_list=objs,
+    return _aa_inversion_from(
+        dataset,
+        objs,
+        operated_mapping_matrix_list=operated,
+        data=data,
         settings=settings,
         label_list=labels,
+        mapping_class=InversionImagingGalaxies,
+        sparse_class=InversionImagingSparseGalaxies,
     )
+
+
+#: The name ``FitImaging`` and earlier releases use.
+inversion_imaging_from = inversion_from

@@ -43,8 +43,9 @@ class Imaging:
     check_noise_map
         Reject noise maps with non-positive or non-finite values.
     sparse_operator
-        A precomputed sparse linear-algebra operator for pixelized inversions (native only for
-        now: combining it with ``s > 1`` raises).
+        An :class:`autoarray.ImagingSparseOperator` of this dataset's mask, noise map and
+        pixelization PSF (native or oversampled): pixelized inversions then use the sparse
+        formalism. Usually set with :meth:`apply_sparse_operator`.
     convolve_over_sample_size_lp, convolve_over_sample_size_pixelization
         ``s`` of each channel: light is blurred on a grid ``s`` times finer than the data and
         binned back (mean). Default 1: the native path, bit for bit.
@@ -56,8 +57,8 @@ class Imaging:
     DatasetException
         For sizes < 1, over-sample sizes not divisible by their convolve size, two different
         convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees or (``s > 1``)
-        that is not sampled at the data's pixel scales / s, the sparse operator with ``s > 1``,
-        mismatched shapes, a noise covariance that is not (N, N), or a bad noise map.
+        that is not sampled at the data's pixel scales / s, a sparse operator built for another
+        mask, noise map or ``s``, mismatched shapes, a noise covariance that is not (N, N), or a bad noise map.
 
     Notes
     -----
@@ -157,12 +158,6 @@ class Imaging:
                 f"convolve_over_sample_size > 1 (lp={s_lp}, pixelization={s_pix}) needs an "
                 "oversampled psf."
             )
-        if sparse_operator is not None and s_psf_needed > 1:
-            raise exc.DatasetException(
-                "The sparse operator does not support an oversampled PSF "
-                f"(convolve_over_sample_size_lp={s_lp}, convolve_over_sample_size_pixelization="
-                f"{s_pix}) yet: use the mapping formalism (sparse_operator=None)."
-            )
         if noise_map is None:
             noise_map = Array2D(np.ones(mask.pixels_in_mask), mask)
         if not isinstance(noise_map, Array2D):
@@ -191,6 +186,8 @@ class Imaging:
                 )
         if psf is not None and psf_setup_state and psf.state is None:
             psf = psf.with_state_for(mask)
+        if sparse_operator is not None:
+            self._check_sparse_operator(sparse_operator, noise_map, s_pix)
         self.data = data
         self.noise_map = noise_map
         self.psf = psf
@@ -203,6 +200,33 @@ class Imaging:
         self.sparse_operator = sparse_operator
         self.convolve_over_sample_size_lp = s_lp
         self.convolve_over_sample_size_pixelization = s_pix
+
+    @staticmethod
+    def _check_sparse_operator(sparse_operator, noise_map, s_pix):
+        from autoarray.inversion.sparse import ImagingSparseOperator
+
+        if not isinstance(sparse_operator, ImagingSparseOperator):
+            raise exc.DatasetException(
+                f"sparse_operator must be an ImagingSparseOperator (see "
+                f"dataset.apply_sparse_operator()), got {type(sparse_operator).__name__}."
+            )
+        if not sparse_operator.mask.is_same_as(noise_map.mask):
+            raise exc.DatasetException(
+                "The sparse operator was built on another mask; build it for this dataset with "
+                "dataset.apply_sparse_operator()."
+            )
+        if sparse_operator.convolve_over_sample_size != s_pix:
+            raise exc.DatasetException(
+                f"The sparse operator has convolve_over_sample_size="
+                f"{sparse_operator.convolve_over_sample_size} but the dataset's "
+                f"convolve_over_sample_size_pixelization is {s_pix}; build it with "
+                "dataset.apply_sparse_operator()."
+            )
+        if not np.array_equal(sparse_operator.noise_map, np.asarray(noise_map.slim.array)):
+            raise exc.DatasetException(
+                "The sparse operator was built from another noise map; build it for this "
+                "dataset with dataset.apply_sparse_operator()."
+            )
 
     # ------------------------------------------------------------------------- properties
 
@@ -291,7 +315,48 @@ class Imaging:
         kwargs.update(changes)
         return Imaging(**kwargs)
 
+    def _with_sparse_operator_rebuilt(self, **changes) -> "Imaging":
+        # A new mask or noise map invalidates the operator: build the new dataset's own.
+        dataset = self._with(sparse_operator=None, **changes)
+        op = self.sparse_operator
+        if op is None:
+            return dataset
+        return dataset.apply_sparse_operator(engine=op.engine, batch_size=op.batch_size)
+
     # -------------------------------------------------------------------------- changes
+
+    def apply_sparse_operator(self, engine="auto", batch_size=64) -> "Imaging":
+        """
+        Return the dataset with an :class:`autoarray.ImagingSparseOperator` built from its
+        noise map and pixelization PSF (``psf_pixelization``), native or oversampled, so that
+        pixelized inversions use the sparse formalism (same results as the mapping formalism,
+        less time and memory for large meshes; see ``benchmarks/RESULTS.md``).
+
+        Call it once, after masking; :meth:`apply_mask` and :meth:`apply_noise_scaling`
+        rebuild the operator of the dataset they return.
+
+        Parameters
+        ----------
+        engine
+            ``"auto"`` (default), ``"w_sparse"``, ``"w_fft"`` or ``"factored"`` (see
+            :class:`autoarray.ImagingSparseOperator`).
+        batch_size
+            Columns per batch of the ``"w_fft"`` engine.
+        """
+        from autoarray.inversion.sparse import ImagingSparseOperator
+
+        try:
+            operator = ImagingSparseOperator.from_noise_map_and_psf(
+                self.noise_map, self.psf_pixelization, engine=engine, batch_size=batch_size
+            )
+        except exc.InversionException as error:
+            raise exc.DatasetException(f"apply_sparse_operator: {error}") from None
+        return self._with(sparse_operator=operator)
+
+    def apply_sparse_operator_cpu(self, engine="auto", batch_size=64) -> "Imaging":
+        """The same as :meth:`apply_sparse_operator` (one operator serves NumPy and JAX)."""
+        return self.apply_sparse_operator(engine=engine, batch_size=batch_size)
+
 
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """
@@ -332,7 +397,7 @@ class Imaging:
             # Rows / columns are the current slim pixels: keep those the new mask keeps.
             keep = ~mask.array[~self.mask.array]
             covariance = np.asarray(covariance)[np.ix_(keep, keep)]
-        return self._with(
+        return self._with_sparse_operator_rebuilt(
             data=data,
             noise_map=noise_map,
             psf=psf,
@@ -384,7 +449,7 @@ class Imaging:
         noise[region] = noise_value
         if should_zero_data:
             data[region] = 0.0
-        return self._with(
+        return self._with_sparse_operator_rebuilt(
             data=Array2D(data, self.mask),
             noise_map=Array2D(noise, self.mask),
             noise_covariance_matrix=None,

@@ -1,0 +1,121 @@
+"""
+``inversion_from``: the one entry point that builds the inversion of an imaging dataset, in the
+sparse formalism when the dataset has a sparse operator and in the mapping formalism otherwise.
+"""
+
+import numpy as np
+
+from autoarray import exc
+from autoarray.inversion.mapper import Mapper
+from autoarray.inversion.mapping import InversionImaging, mapper_operated_mapping_matrix_from
+from autoarray.inversion.sparse import InversionImagingSparse
+
+__all__ = ["inversion_from"]
+
+
+def _check_mapper_on(mapper, dataset, label):
+    if not mapper.grid.mask.is_same_as(dataset.mask):
+        raise exc.InversionException(
+            f"{label}: the pixelization grid is on a mask with "
+            f"{mapper.grid.mask.pixels_in_mask} unmasked pixels, not the dataset's "
+            f"({dataset.mask.pixels_in_mask}); build the mapper on dataset.grids.pixelization."
+        )
+
+
+def inversion_from(
+    dataset,
+    linear_obj_list,
+    operated_mapping_matrix_list=None,
+    data=None,
+    settings=None,
+    label_list=None,
+    mapping_class=InversionImaging,
+    sparse_class=InversionImagingSparse,
+):
+    """
+    Return the linear inversion of ``linear_obj_list`` fitted to an imaging dataset.
+
+    Parameters
+    ----------
+    dataset
+        The masked :class:`autoarray.Imaging`. With ``dataset.sparse_operator`` set (see
+        :meth:`autoarray.Imaging.apply_sparse_operator`) pixelizations use the sparse formalism
+        (:class:`InversionImagingSparse`), else the mapping formalism (:class:`InversionImaging`);
+        both give the same reconstruction and evidence to rounding.
+    linear_obj_list
+        The linear objects: a :class:`Mapper` (of ``dataset.grids.pixelization``) per
+        pixelization, or any object (e.g. a linear light profile) whose operated columns are
+        given in ``operated_mapping_matrix_list``.
+    operated_mapping_matrix_list
+        Per object: None for a mapper (its fine mapping matrix for
+        ``dataset.convolve_over_sample_size_pixelization`` is used with the PSF), else its
+        (N,) or (N, k) already-blurred columns. Default: all None.
+    data
+        (N,) data the linear objects fit (default ``dataset.data``).
+    settings, label_list
+        As in :class:`InversionImaging`.
+    mapping_class, sparse_class
+        The classes built (subclasses add properties, e.g. per galaxy).
+
+    Raises
+    ------
+    InversionException
+        If an object is neither a mapper nor given operated columns, a mapper is on another
+        mask, or the linear system is misconfigured (see :class:`InversionImaging`).
+    """
+    objects = list(linear_obj_list)
+    count = len(objects)
+    operated = [None] * count if operated_mapping_matrix_list is None else []
+    if operated_mapping_matrix_list is not None:
+        if len(operated_mapping_matrix_list) != count:
+            raise exc.InversionException(
+                f"Got {count} linear objects and {len(operated_mapping_matrix_list)} operated "
+                "mapping matrices; give one entry per object (None for a mapper)."
+            )
+        for columns in operated_mapping_matrix_list:
+            if columns is None:
+                operated.append(None)
+                continue
+            columns = np.asarray(columns, dtype=np.float64)
+            operated.append(columns[:, None] if columns.ndim == 1 else columns)
+    labels = list(label_list) if label_list is not None else None
+    names = labels or [f"linear object {j}" for j in range(count)]
+    for obj, columns, name in zip(objects, operated, names):
+        if columns is None and not isinstance(obj, Mapper):
+            raise exc.InversionException(
+                f"{name} ({type(obj).__name__}) is not a Mapper, so its operated mapping "
+                "matrix must be given in operated_mapping_matrix_list."
+            )
+        if columns is None:
+            _check_mapper_on(obj, dataset, name)
+    s_pix = dataset.convolve_over_sample_size_pixelization
+    regs = [obj.regularization_matrix if columns is None else None for obj, columns in zip(
+        objects, operated
+    )]
+    common = dict(
+        data=dataset.data if data is None else data,
+        noise_map=dataset.noise_map,
+        regularization_matrix_list=regs,
+        linear_obj_list=objects,
+        settings=settings,
+        label_list=labels,
+    )
+    if dataset.sparse_operator is not None and any(c is None for c in operated):
+        mapping = [
+            None
+            if columns is not None
+            else (obj.mapping_matrix if s_pix == 1 else obj.mapping_matrix_over_sampled_for(s_pix))
+            for obj, columns in zip(objects, operated)
+        ]
+        return sparse_class(
+            sparse_operator=dataset.sparse_operator,
+            mapping_matrix_list=mapping,
+            operated_mapping_matrix_list=operated,
+            **common,
+        )
+    psf = dataset.psf_pixelization
+    blocks = [
+        mapper_operated_mapping_matrix_from(obj, psf, dataset.mask) if columns is None else columns
+        for obj, columns in zip(objects, operated)
+    ]
+    return mapping_class(operated_mapping_matrix_list=blocks, **common)
