@@ -9,8 +9,8 @@ from autoarray.dataset.imaging.dataset import Imaging
 from autoarray.dataset.imaging.simulator import SimulatorImaging
 from autoarray.inversion import inversion_util, mesh, sparse_util
 from autoarray.inversion import regularization as reg
-from autoarray.inversion.mapper import Mapper
 from autoarray.inversion.factory import inversion_from
+from autoarray.inversion.mapper import Mapper
 from autoarray.inversion.mapping import InversionImaging
 from autoarray.inversion.pixelization import Pixelization
 from autoarray.inversion.settings import SettingsInversion

@@ -211,6 +211,35 @@ def test_pixelization_and_linear_profile_together():
     assert inversion.regularization_matrix[0].sum() == 0.0  # the profile is not regularized
 
 
+@pytest.mark.parametrize("s", (1, 2))
+def test_fit_with_the_sparse_operator_equals_the_mapping_formalism(s):
+    """A standard profile, a linear profile and a pixelization; non-uniform noise."""
+    lens = ag.lp.Sersic(intensity=1.0, **SERSIC)
+    source = ag.lp.Exponential(centre=(0.3, 0.3), intensity=2.0, effective_radius=0.2)
+    psf = PSF if s == 2 else PSF.native_psf_from()
+    noise = np.random.default_rng(4).uniform(0.05, 0.2, size=MASK.pixels_in_mask)
+    dataset = dataset_from(blurred_data_from(lens, source), psf=psf, s=s, noise=noise)
+    galaxies = [
+        ag.Galaxy(redshift=0.5, light=ag.lp.Sersic(intensity=0.5, **SERSIC)),
+        ag.Galaxy(redshift=0.5, disk=ag.lp_linear.Exponential(**EXPONENTIAL)),
+        pixelized_galaxy(),
+    ]
+    mapping = ag.FitImaging(dataset, galaxies)
+    sparse = ag.FitImaging(dataset.apply_sparse_operator(), galaxies)
+    assert isinstance(sparse.inversion, ag.InversionImagingSparse)
+    assert not isinstance(mapping.inversion, ag.InversionImagingSparse)
+    assert sparse.log_evidence == pytest.approx(mapping.log_evidence, rel=1e-8)
+    np.testing.assert_allclose(
+        sparse.inversion.reconstruction, mapping.inversion.reconstruction, rtol=0, atol=1e-8
+    )
+    np.testing.assert_allclose(sparse.model_data.array, mapping.model_data.array, atol=1e-9)
+    disk = galaxies[1].disk
+    assert sparse.inversion.linear_light_profile_intensity_dict[disk] == pytest.approx(
+        mapping.inversion.linear_light_profile_intensity_dict[disk], rel=1e-8
+    )
+    assert sparse.inversion.mapper_list == [sparse.inversion.linear_obj_list[1]]
+
+
 # ----------------------------------------------------------------------------------- guards
 
 

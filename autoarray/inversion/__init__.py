@@ -6,13 +6,13 @@ at the detector's resolution or ``convolve_over_sample_size`` times finer.
 
 from autoarray.inversion import inversion_util, mesh, sparse_util
 from autoarray.inversion import regularization as reg
+from autoarray.inversion.factory import inversion_from
 from autoarray.inversion.mapper import Mapper
 from autoarray.inversion.mapping import (
     InversionImaging,
     mapper_operated_mapping_matrix_from,
     operated_mapping_matrix_from,
 )
-from autoarray.inversion.factory import inversion_from
 from autoarray.inversion.pixelization import Pixelization
 from autoarray.inversion.settings import SettingsInversion
 from autoarray.inversion.sparse import ImagingSparseOperator, InversionImagingSparse

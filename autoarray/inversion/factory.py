@@ -89,9 +89,10 @@ def inversion_from(
         if columns is None:
             _check_mapper_on(obj, dataset, name)
     s_pix = dataset.convolve_over_sample_size_pixelization
-    regs = [obj.regularization_matrix if columns is None else None for obj, columns in zip(
-        objects, operated
-    )]
+    regs = [
+        obj.regularization_matrix if columns is None else None
+        for obj, columns in zip(objects, operated)
+    ]
     common = dict(
         data=dataset.data if data is None else data,
         noise_map=dataset.noise_map,

@@ -357,7 +357,6 @@ class Imaging:
         """The same as :meth:`apply_sparse_operator` (one operator serves NumPy and JAX)."""
         return self.apply_sparse_operator(engine=engine, batch_size=batch_size)
 
-
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """
         The dataset on ``mask`` (data and noise map re-read from the native frame; adaptive
