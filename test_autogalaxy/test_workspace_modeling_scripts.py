@@ -40,3 +40,18 @@ def test__simulator_then_modeling__oversampled_fit_recovers_truth_native_fit_is_
     assert result["oversampled"]["chi_squared"] < 1.15 * pixels
     assert result["native"]["chi_squared"] > 1.3 * result["oversampled"]["chi_squared"]
     assert np.all(np.isfinite(result["oversampled"]["sigma"]))
+
+
+@pytest.mark.slow
+def test__pixelization_script__sparse_equals_mapping_and_prefers_the_oversampled_psf(
+    tmp_path, monkeypatch
+):
+    simulator = _module("simulator")
+    simulator.main(output=tmp_path / "dataset", plot=False)
+    pixelization = _module("pixelization")
+    monkeypatch.setattr(pixelization.simulator, "OUTPUT", tmp_path)  # the PNG goes to tmp_path
+    result = pixelization.main(dataset_path=tmp_path / "dataset", plot=True)
+    assert result["difference"] < 1e-8
+    evidence = result["evidence"]
+    assert evidence["sparse"] > evidence["native PSF"]
+    assert (tmp_path / "pixelization.png").stat().st_size > 10_000
