@@ -1004,6 +1004,20 @@ def build_report(cfg, args, machine, ours, taps_rows, peer, peer_note, wall_s):
     return "\n".join(lines)
 
 
+def with_sparse_operator_section(report) -> str:
+    """
+    ``report`` followed by the section of ``RESULTS_PATH`` that ``benchmarks/sparse_operator.py``
+    writes (between its markers, markers included), when the current file has one.
+    """
+    start, end = "<!-- sparse-operator:start -->", "<!-- sparse-operator:end -->"
+    text = RESULTS_PATH.read_text() if RESULTS_PATH.exists() else ""
+    i = text.find(start)
+    j = text.find(end, i + len(start)) if i >= 0 else -1
+    if i < 0 or j < 0:
+        return report
+    return report.rstrip("\n") + "\n\n" + text[i : j + len(end)]
+
+
 # ------------------------------------------------------------------------------ main
 
 
@@ -1024,7 +1038,7 @@ def main(argv=None):
         report = build_report(**saved)
         print(report)
         if args.write:
-            RESULTS_PATH.write_text(report + "\n")
+            RESULTS_PATH.write_text(with_sparse_operator_section(report) + "\n")
         return 0
     cfg = QUICK if args.quick else FULL
     t_start = time.perf_counter()
@@ -1079,7 +1093,7 @@ def main(argv=None):
     report = build_report(**saved)
     print(report)
     if args.write:
-        RESULTS_PATH.write_text(report + "\n")
+        RESULTS_PATH.write_text(with_sparse_operator_section(report) + "\n")
         log(f"[bench] wrote {RESULTS_PATH}")
     return 0
 

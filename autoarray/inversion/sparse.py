@@ -131,7 +131,7 @@ class ImagingSparseOperator:
         """``W = K^T N^-1 K`` (``N s^2 x N s^2``, sparse); built on first use."""
         return sparse_util.w_matrix_from(self.weighted_operator)
 
-    @property
+    @cached_property
     def inverse_variances(self) -> np.ndarray:
         """``1 / sigma^2`` (N,)."""
         return 1.0 / self.noise_map**2

@@ -55,7 +55,7 @@ ENGINES = ("auto", "w_sparse", "w_fft", "factored")
 
 # Above this fraction of non-zeros the weighted operated matrix's Gram matrix is cheaper with
 # dense BLAS (syrk) than with sparse products (see benchmarks/RESULTS.md, "sparse operator").
-GRAM_DENSE_DENSITY = 0.1
+GRAM_DENSE_DENSITY = 0.09
 
 
 def _symmetric_from(matrix) -> np.ndarray:
