@@ -196,19 +196,27 @@ class TestConvolveSizeGuards:
         ):
             imaging(2, psf=None, s_lp=1, s_pix=2)
 
-    @pytest.mark.parametrize("s_lp, s_pix", [(2, 2), (2, 1), (1, 2)])
-    def test__sparse_operator_with_oversampling(self, s_lp, s_pix):
-        with pytest.raises(
-            exc.DatasetException,
-            match=rf"sparse operator does not support an oversampled PSF "
-            rf"\(convolve_over_sample_size_lp={s_lp}, convolve_over_sample_size_pixelization={s_pix}\)",
-        ):
-            imaging(2, s_lp=s_lp, s_pix=s_pix, sparse_operator=object())
+    @pytest.mark.parametrize("s_lp, s_pix", [(1, 1), (2, 2), (2, 1), (1, 2)])
+    def test__sparse_operator_with_every_convolve_size(self, s_lp, s_pix):
+        psf = aa.Convolver.no_mask(kernel((5, 5)), PS) if max(s_lp, s_pix) == 1 else None
+        base = imaging(2, s_lp=s_lp, s_pix=s_pix, **({"psf": psf} if psf else {}))
+        ds = base.apply_sparse_operator()
+        assert isinstance(ds.sparse_operator, aa.ImagingSparseOperator)
+        assert ds.sparse_operator.convolve_over_sample_size == s_pix
+        kept = aa.Imaging(
+            ds.data,
+            psf=ds.psf,
+            convolve_over_sample_size_lp=s_lp,
+            convolve_over_sample_size_pixelization=s_pix,
+            sparse_operator=ds.sparse_operator,
+        )
+        assert kept.sparse_operator is ds.sparse_operator
 
-    def test__sparse_operator_native_is_kept(self):
-        operator = object()
-        ds = imaging(1, psf=aa.Convolver.no_mask(kernel((5, 5)), PS), sparse_operator=operator)
-        assert ds.sparse_operator is operator
+    def test__sparse_operator_must_be_an_imaging_sparse_operator(self):
+        with pytest.raises(
+            exc.DatasetException, match=r"must be an ImagingSparseOperator .* got object"
+        ):
+            imaging(2, sparse_operator=object())
 
     def test__data_must_be_an_array_2d(self):
         with pytest.raises(exc.DatasetException, match=r"data must be an Array2D, got ndarray"):
