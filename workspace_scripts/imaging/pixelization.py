@@ -77,20 +77,18 @@ def plot_fit(fit: ag.FitImaging, path: Path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
 
     dataset = fit.dataset
     half = np.array(dataset.shape_native) * dataset.pixel_scales / 2
     extent = [-half[1], half[1], -half[0], half[0]]
     mapper = fit.inversion.mapper_list[0]
     y0, y1, x0, x1 = mapper.extent
+    vmax = float(np.max(dataset.data.array))
+    log = dict(norm=LogNorm(1e-2, vmax), cmap="viridis")
     panels = [
-        (dataset.data.native.array, "data", dict(cmap="viridis"), extent),
-        (
-            fit.model_data.native.array,
-            "model (blurred reconstruction)",
-            dict(cmap="viridis"),
-            extent,
-        ),
+        (np.clip(dataset.data.native.array, 1e-3, None), "data (log)", log, extent),
+        (np.clip(fit.model_data.native.array, 1e-3, None), "model (log)", log, extent),
         (
             fit.normalized_residual_map.native.array,
             f"normalised residuals (chi^2 = {fit.chi_squared:.0f})",
@@ -98,9 +96,9 @@ def plot_fit(fit: ag.FitImaging, path: Path):
             extent,
         ),
         (
-            fit.inversion.reconstruction.reshape(MESH_SHAPE),
-            f"reconstruction on the {MESH_SHAPE[0]}x{MESH_SHAPE[1]} mesh",
-            dict(cmap="viridis"),
+            np.clip(fit.inversion.reconstruction.reshape(MESH_SHAPE), 1e-3, None),
+            f"reconstruction, {MESH_SHAPE[0]}x{MESH_SHAPE[1]} mesh (log)",
+            log,
             [x0, x1, y0, y1],
         ),
     ]
