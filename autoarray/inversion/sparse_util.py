@@ -111,6 +111,24 @@ def curvature_matrix_via_factored_from(
     return _symmetric_from((operated.T @ operated).toarray())
 
 
+def _w_applied_via_fft_from(
+    columns, inverse_variances, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase, xp
+):
+    """``W X = K^T (N^-1 (K X))`` for dense fine columns ``X`` (N s^2, b), both passes by FFT."""
+    blurred = convolver_util.convolved_columns_via_fft_from(
+        columns, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase, xp=xp
+    )
+    return convolver_util.adjoint_columns_via_fft_from(
+        blurred * inverse_variances[:, None],
+        scatter_index,
+        gather_index,
+        kernel_rfft,
+        frame_shape,
+        n_phase,
+        xp=xp,
+    )
+
+
 def curvature_matrix_via_w_fft_from(
     mapping_matrix,
     inverse_variances,
@@ -143,16 +161,15 @@ def curvature_matrix_via_w_fft_from(
     curvature = np.empty((n_src, n_src))
     for start in range(0, n_src, batch_size):
         columns = csc[:, start : start + batch_size].toarray()
-        blurred = convolver_util.convolved_columns_via_fft_from(
-            columns, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase
-        )
-        weighted = convolver_util.adjoint_columns_via_fft_from(
-            blurred * inverse_variances[:, None],
+        weighted = _w_applied_via_fft_from(
+            columns,
+            inverse_variances,
             scatter_index,
             gather_index,
             kernel_rfft,
             frame_shape,
             n_phase,
+            np,
         )
         curvature[:, start : start + columns.shape[1]] = csr_t @ weighted
     return _symmetric_from(curvature)
@@ -192,17 +209,15 @@ def curvature_matrix_via_w_fft_jax_from(
         local = jnp.where((local >= 0) & (local < batch_size), local, batch_size)
         columns = jnp.zeros((n_fine, batch_size), dtype=values.dtype)
         columns = columns.at[rows, local].add(values, mode="drop")
-        blurred = convolver_util.convolved_columns_via_fft_from(
-            columns, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase, xp=jnp
-        )
-        weighted = convolver_util.adjoint_columns_via_fft_from(
-            blurred * inverse_variances[:, None],
+        weighted = _w_applied_via_fft_from(
+            columns,
+            inverse_variances,
             scatter_index,
             gather_index,
             kernel_rfft,
             frame_shape,
             n_phase,
-            xp=jnp,
+            jnp,
         )
         return jax.ops.segment_sum(values[:, None] * weighted[rows], cols, num_segments=pixels)
 
