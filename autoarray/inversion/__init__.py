@@ -1,7 +1,8 @@
 """
 Linear inversions: pixelizations (a mesh plus a regularization), their mappers, and the mapping
-formalism that solves for pixel values and linear light-profile intensities, with PSF convolution
-at the detector's resolution or ``convolve_over_sample_size`` times finer.
+and sparse formalisms that solve for pixel values and linear light-profile intensities, with PSF
+convolution at the detector's resolution or ``convolve_over_sample_size`` times finer.
+``inversion_from`` builds the inversion of a dataset in the formalism its dataset asks for.
 """
 
 from autoarray.inversion import inversion_util, mesh, sparse_util

@@ -332,6 +332,8 @@ class InversionImagingSparse(InversionImaging):
             settings=settings,
             label_list=label_list,
         )
+        # The base class stored the stand-ins; drop them so the property below forms the real
+        # operated matrices, and only if someone asks for them.
         del self.__dict__["operated_mapping_matrix_list"]
         self.sparse_operator = sparse_operator
         self.mapping_matrix_list = [

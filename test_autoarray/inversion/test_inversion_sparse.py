@@ -341,3 +341,21 @@ def test_dataset_rejects_an_operator_of_another_dataset():
     noisier = aa.Array2D(dataset.noise_map.slim.array * 1.5, dataset.mask)
     with pytest.raises(exc.DatasetException, match="another noise map"):
         dataset._with(noise_map=noisier, sparse_operator=operator)
+
+
+@pytest.mark.parametrize("s", SIZES)
+def test_adjoint_fft_columns_are_the_transpose_of_the_brute_force_operator(s):
+    dataset = dataset_from(s)
+    state = dataset.psf.state_from(dataset.mask)
+    n_fine = dataset.mask.pixels_in_mask * s * s
+    values = np.random.default_rng(s).normal(size=(dataset.mask.pixels_in_mask, 3))
+    adjoint = aa.convolver_util.adjoint_columns_via_fft_from(
+        values,
+        state.scatter_index[:n_fine],
+        state.gather_index,
+        state.kernel_rfft,
+        state.fft_shape,
+        state.n_phase,
+    )
+    operator = brute_force_operator_from(dataset.mask, kernel_from(s), s)
+    assert relative(adjoint, operator.T @ values) < 1e-12
