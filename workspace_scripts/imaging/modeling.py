@@ -221,28 +221,15 @@ def plot_fits(results: dict, path: Path):
             ),
         ]
         for ax, (image, title, style) in zip(axes[row], panels):
-            shown = ax.imshow(image, origin="upper", extent=extent, **style)
-            ax.set_title(
-                f"{key} PSF: {title}"
-                + (f" (chi^2 = {fit.chi_squared:.0f})" if "resid" in title else "")
-            )
-            ax.set_xlabel("x (arcsec)")
-            ax.set_ylabel("y (arcsec)")
-            fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+            chi = f" (chi^2 = {fit.chi_squared:.0f})" if "resid" in title else ""
+            simulator.show_panel(fig, ax, image, f"{key} PSF: {title}{chi}", extent, **style)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
 def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
-    if not (dataset_path / "data.fits").exists():
-        print("No simulated dataset yet: running simulator.py first.")
-        simulator.main(dataset_path, plot=plot)
-    dataset = ag.Imaging.from_fits(
-        data_path=dataset_path / "data.fits",
-        psf_path=dataset_path / "psf.fits",
-        noise_map_path=dataset_path / "noise_map.fits",
-    )
+    dataset = simulator.dataset_from(dataset_path, plot=plot)
     truth = vector_from(simulator.TRUTH)
     # A start away from the truth, the same for both fits.
     x0 = truth * np.array([1, 1, 1, 1, 0.7, 1.5, 0.6, 1, 1, 1.3, 0.8]) + np.array(

@@ -104,25 +104,14 @@ def plot_fit(fit: ag.FitImaging, path: Path):
     ]
     fig, axes = plt.subplots(1, 4, figsize=(20, 4.6))
     for ax, (image, title, style, box) in zip(axes, panels):
-        shown = ax.imshow(image, origin="upper", extent=box, **style)
-        ax.set_title(title)
-        ax.set_xlabel("x (arcsec)")
-        ax.set_ylabel("y (arcsec)")
-        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+        simulator.show_panel(fig, ax, image, title, box, **style)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
 def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
-    if not (dataset_path / "data.fits").exists():
-        print("No simulated dataset yet: running simulator.py first.")
-        simulator.main(dataset_path, plot=plot)
-    dataset = ag.Imaging.from_fits(
-        data_path=dataset_path / "data.fits",
-        psf_path=dataset_path / "psf.fits",
-        noise_map_path=dataset_path / "noise_map.fits",
-    )
+    dataset = simulator.dataset_from(dataset_path, plot=plot)
     s = dataset.psf.convolve_over_sample_size
     galaxies = [source_galaxy()]
     oversampled = masked_from(dataset, s)

@@ -114,6 +114,27 @@ def main(output: Path = DATASET, plot: bool = True, seed: int = 1) -> ag.Imaging
     return reloaded
 
 
+def dataset_from(path: Path = DATASET, plot: bool = True) -> ag.Imaging:
+    """The simulated dataset read from ``path`` (simulated there first if it is not there)."""
+    if not (path / "data.fits").exists():
+        print("No simulated dataset yet: running simulator.py first.")
+        main(path, plot=plot)
+    return ag.Imaging.from_fits(
+        data_path=path / "data.fits",
+        psf_path=path / "psf.fits",
+        noise_map_path=path / "noise_map.fits",
+    )
+
+
+def show_panel(fig, ax, image, title, extent, **style):
+    """One image panel of the workspace plots: arcsec axes and a colour bar."""
+    shown = ax.imshow(image, origin="upper", extent=extent, **style)
+    ax.set_title(title)
+    ax.set_xlabel("x (arcsec)")
+    ax.set_ylabel("y (arcsec)")
+    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+
+
 def plot_dataset(dataset: ag.Imaging, path: Path):
     """Data, PSF, noise map and signal-to-noise, each with a colour bar."""
     import matplotlib.pyplot as plt
@@ -140,11 +161,7 @@ def plot_dataset(dataset: ag.Imaging, path: Path):
         (dataset.signal_to_noise_map.native.array, "Signal-to-noise", extent, None),
     ]
     for ax, (image, title, ext, norm) in zip(axes, panels):
-        shown = ax.imshow(image, origin="upper", extent=ext, norm=norm, cmap="viridis")
-        ax.set_title(title)
-        ax.set_xlabel("x (arcsec)")
-        ax.set_ylabel("y (arcsec)")
-        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+        show_panel(fig, ax, image, title, ext, norm=norm, cmap="viridis")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
