@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse
 
 from autoarray import check_util, exc, fits_util
+from autoarray.device_cache import DeviceArrayCache
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
 from autoarray.structures.arrays.array_2d import Array2D
@@ -169,7 +170,7 @@ class ConvolverState:
             self.kernel_rfft_complex64,
         ):
             array.setflags(write=False)
-        self._xp_cache = {}
+        self.device_arrays = DeviceArrayCache()
 
     @staticmethod
     def _padding_from(mask, blurring_mask):
@@ -200,26 +201,16 @@ class ConvolverState:
         host = self.kernel_rfft_complex64 if use_mixed_precision else self.kernel_rfft
         if xp is np:
             return host
-        return self._device_array_for(("rfft", bool(use_mixed_precision)), host)
+        return self.device_arrays.array_for(("rfft", bool(use_mixed_precision)), host)
 
     def indices_for(self, xp=np):
         """``(scatter_index, gather_index)`` as arrays of ``xp`` (cached)."""
         if xp is np:
             return self.scatter_index, self.gather_index
         return (
-            self._device_array_for(("scatter",), self.scatter_index),
-            self._device_array_for(("gather",), self.gather_index),
+            self.device_arrays.array_for(("scatter",), self.scatter_index),
+            self.device_arrays.array_for(("gather",), self.gather_index),
         )
-
-    def _device_array_for(self, key, host):
-        # Transferred once and kept: ``ensure_compile_time_eval`` makes the transfer concrete even
-        # when first requested inside ``jax.jit``, so no tracer is cached and no later call copies.
-        if key not in self._xp_cache:
-            import jax
-
-            with jax.ensure_compile_time_eval():
-                self._xp_cache[key] = jax.device_put(host)
-        return self._xp_cache[key]
 
     @cached_property
     def real_space_operator(self) -> scipy.sparse.csr_array:
