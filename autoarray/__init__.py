@@ -19,10 +19,10 @@ from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
 from autoarray.operators.convolver import Convolver, ConvolverState
-from autoarray.operators.over_sampling import over_sample_util
-from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
 from autoarray.structures.grids.grid_2d import Grid2D
+from autoarray.structures.over_sampling import over_sample_util
+from autoarray.structures.over_sampling.over_sampler import OverSampler
 
 __all__ = [
     "exc",

@@ -3,12 +3,22 @@ FITS input / output through astropy. Geometry is kept in the header so a file wr
 reloads exactly: ``PIXSCALY`` / ``PIXSCALX`` (arcsec per pixel) and ``ORIGINY`` / ``ORIGINX``.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from astropy.io import fits
 
-__all__ = ["hdu_from", "header_geometry_from", "header_with_geometry_from", "write_hdu_list"]
+from autoarray import exc
+
+__all__ = [
+    "hdu_from",
+    "header_geometry_from",
+    "header_with_geometry_from",
+    "PsfHeaderInfo",
+    "psf_header_info_from",
+    "write_hdu_list",
+]
 
 
 def hdu_from(file_path, hdu=0):
@@ -40,6 +50,85 @@ def header_geometry_from(header):
     if "ORIGINY" in header and "ORIGINX" in header:
         origin = (float(header["ORIGINY"]), float(header["ORIGINX"]))
     return pixel_scales, origin
+
+
+@dataclass(frozen=True)
+class PsfHeaderInfo:
+    """
+    What a PSF HDU's header says about its sampling (see :func:`psf_header_info_from`).
+
+    Attributes
+    ----------
+    convolve_over_sample_size : int or None
+        The oversampling factor ``s`` of this array, or None if the header does not say.
+    convolve_over_sample_size_card : str or None
+        The card that said it, for messages (e.g. ``"OVERSAMP=4"``).
+    pixel_scales : (float, float) or None
+        Arcsec per pixel of this array, or None if the header does not say.
+    pixel_scales_card : str or None
+        The card(s) that said it.
+    """
+
+    convolve_over_sample_size: int | None
+    convolve_over_sample_size_card: str | None
+    pixel_scales: tuple | None
+    pixel_scales_card: str | None
+
+
+def psf_header_info_from(header) -> PsfHeaderInfo:
+    """
+    Read the sampling of a PSF array from its FITS header: the one place these rules live.
+
+    * ``s``: an extension named ``DET_*`` (STPSF / WebbPSF detector-sampled products) has
+      ``s = 1`` whatever ``OVERSAMP`` says (there it describes the file's ``OVERSAMP``
+      extension); otherwise the ``OVERSAMP`` card (STPSF / WebbPSF, and this library's
+      ``output_to_fits``) gives ``s``.
+    * Pixel scales: ``PIXELSCL`` (STPSF, arcsec per pixel of *this* array), else ``PIXSCALE``
+      (TinyTim subsampled PSFs), else ``PIXSCALY`` / ``PIXSCALX`` (this library).
+
+    Raises
+    ------
+    KernelException
+        If ``OVERSAMP`` is not a positive integer or a pixel-scale card is not a positive number;
+        the message names the card and its value.
+    """
+    extname = str(header.get("EXTNAME", "")).upper()
+    s, s_card = None, None
+    if extname.startswith("DET_"):
+        s, s_card = 1, f"EXTNAME={header.get('EXTNAME')} (detector sampled, s=1)"
+    elif "OVERSAMP" in header:
+        value = header["OVERSAMP"]
+        number = _header_number_from(value)
+        if number is None or number != int(number) or number < 1:
+            raise exc.KernelException(
+                f"The PSF header card OVERSAMP={value!r} is not a positive integer "
+                "oversampling factor; fix the header or pass convolve_over_sample_size."
+            )
+        s, s_card = int(number), f"OVERSAMP={int(number)}"
+    scales, scales_card = None, None
+    for keys in (("PIXELSCL",), ("PIXSCALE",), ("PIXSCALY", "PIXSCALX")):
+        if all(key in header for key in keys):
+            values = []
+            for key in keys:
+                number = _header_number_from(header[key])
+                if number is None or not number > 0:
+                    raise exc.KernelException(
+                        f"The PSF header card {key}={header[key]!r} is not a positive number of "
+                        "arcsec per pixel; fix the header or pass pixel_scales."
+                    )
+                values.append(number)
+            scales = (values[0], values[-1])
+            scales_card = ", ".join(f"{key}={header[key]!r}" for key in keys)
+            break
+    return PsfHeaderInfo(s, s_card, scales, scales_card)
+
+
+def _header_number_from(value):
+    """A header value as a finite float, or None for booleans, strings and non-finite values."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def header_with_geometry_from(pixel_scales, origin=(0.0, 0.0), header=None):

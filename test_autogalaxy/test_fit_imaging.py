@@ -223,8 +223,10 @@ def test__lp_native_pixelization_oversampled__lp_blurred_with_native_block_sum(k
     # The native PSF and its state are built once per dataset, and the dataset's PSF is unchanged.
     assert mixed.psf_lp is mixed.psf_lp
     assert mixed.psf_lp.convolve_over_sample_size == 1
+    assert mixed.psf_lp.state.mask is mixed.mask
     assert mixed.psf.convolve_over_sample_size == 2
-    assert native.psf_lp is native.psf
+    assert mixed.psf.state is None
+    np.testing.assert_array_equal(native.psf_lp.native, native.psf.native)
 
 
 def test__no_psf__model_is_the_binned_image():

@@ -365,7 +365,7 @@ def test__bad__over_sample_size_not_divisible_by_s__raises_grid_exception():
     blurring = blurring_grid_from(mask, psf)
     with pytest.raises(
         ag.exc.GridException,
-        match=re.escape("divisible by convolve_over_sample_size=2; got sizes [3]"),
+        match=re.escape("Got over_sample_size [3] with convolve_over_sample_size=2"),
     ):
         galaxy_from().blurred_image_2d_from(grid, blurring, psf)
 

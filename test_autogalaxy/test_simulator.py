@@ -188,8 +188,7 @@ def test__bad__over_sample_size_not_divisible_by_s__raises_grid_exception():
     with pytest.raises(
         ag.exc.GridException,
         match=re.escape(
-            "Every over_sample_size must be divisible by convolve_over_sample_size=2; got sizes "
-            "[3]. Use multiples of 2."
+            "Got over_sample_size [3] with convolve_over_sample_size=2; use a multiple of 2, e.g. 4."
         ),
     ):
         simulator_from(psf_from()).via_galaxies_from(galaxies_from(), grid)

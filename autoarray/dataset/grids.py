@@ -1,6 +1,6 @@
 """The grids a dataset hands to every model evaluation."""
 
-import warnings
+from functools import cached_property
 
 import numpy as np
 
@@ -15,26 +15,27 @@ class GridsDataset:
     """
     The grids of a masked dataset: where light profiles (``lp``) and pixelizations
     (``pixelization``) are evaluated, and the ``blurring`` region outside the mask whose light the
-    PSF spreads into it.
+    PSF spreads into it. Each grid is built on first use.
 
     Parameters
     ----------
-    mask
+    mask : Mask2D
         The dataset's mask.
-    over_sample_size_lp, over_sample_size_pixelization
+    over_sample_size_lp, over_sample_size_pixelization : int or Array2D
         Over-sample sizes ``k_i`` (int or one int per unmasked pixel) of the two grids.
-    psf
-        The dataset's :class:`Convolver`, or None (no blurring grid).
-    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization
+    psf : Convolver, optional
+        The dataset's PSF, or None (no blurring grid).
+    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization : int, optional
         ``s`` of the two channels; default: the PSF's ``convolve_over_sample_size`` (1 without a PSF).
 
     Notes
     -----
     ``lp`` and ``pixelization`` are the native pixel centres carrying their ``k_i`` (divisible by
-    ``s``). ``blurring`` covers the blurring region of ``psf.kernel_shape_image_resolution``; it is
-    over-sampled at ``s_lp`` (1 when ``s_lp = 1``, as for a native PSF). When a convolve size is
-    > 1, ``lp_oversampled``, ``lp_blurring_oversampled`` and ``pixelization_oversampled`` are the
-    (M s^2, 2) fine-pixel centres in per-pixel sub-block order; with both sizes 1 they are None.
+    ``s``). ``blurring`` covers the blurring region of ``psf.kernel_shape_image_resolution``
+    (:meth:`Convolver.blurring_mask_from`); it is over-sampled at ``s_lp`` (1 when ``s_lp = 1``,
+    as for a native PSF). When a convolve size is > 1, ``lp_oversampled``,
+    ``lp_blurring_oversampled`` and ``pixelization_oversampled`` are the (M s^2, 2) fine-pixel
+    centres in per-pixel sub-block order; with sizes of 1 they are None.
     """
 
     def __init__(
@@ -60,34 +61,52 @@ class GridsDataset:
             s_pix, "convolve_over_sample_size_pixelization", exc.DatasetException
         )
         self.mask = mask
-        self.lp = Grid2D.from_mask(mask, over_sample_size_lp)
-        self.pixelization = Grid2D.from_mask(mask, over_sample_size_pixelization)
-        self.blurring = None
-        if psf is not None:
-            # The padding warning is expected for tight frames: the state pads identically.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                blurring_mask = mask.derive_mask.blurring_from(
-                    psf.kernel_shape_image_resolution, allow_padding=True
-                )
-            self.blurring = Grid2D.from_mask(blurring_mask, self.convolve_over_sample_size_lp)
-        self.lp_oversampled = None
-        self.lp_blurring_oversampled = None
-        self.pixelization_oversampled = None
-        if self.convolve_over_sample_size_lp > 1:
-            self.lp_oversampled = Grid2D.from_mask(
-                mask, self.convolve_over_sample_size_lp
-            ).over_sampled
-            if self.blurring is not None:
-                self.lp_blurring_oversampled = self.blurring.over_sampled
-        if self.convolve_over_sample_size_pixelization > 1:
-            self.pixelization_oversampled = Grid2D.from_mask(
-                mask, self.convolve_over_sample_size_pixelization
-            ).over_sampled
+        self.psf = psf
+        self._over_sample_size_lp = over_sample_size_lp
+        self._over_sample_size_pixelization = over_sample_size_pixelization
+
+    @cached_property
+    def lp(self) -> Grid2D:
+        """The light-profile grid: pixel centres with ``over_sample_size_lp``."""
+        return Grid2D.from_mask(self.mask, self._over_sample_size_lp)
+
+    @cached_property
+    def pixelization(self) -> Grid2D:
+        """The pixelization grid: pixel centres with ``over_sample_size_pixelization``."""
+        return Grid2D.from_mask(self.mask, self._over_sample_size_pixelization)
+
+    @cached_property
+    def blurring(self) -> Grid2D | None:
+        """The blurring region's grid, over-sampled at ``s_lp`` (None without a PSF)."""
+        if self.psf is None:
+            return None
+        return Grid2D.from_mask(
+            self.psf.blurring_mask_from(self.mask), self.convolve_over_sample_size_lp
+        )
 
     @property
     def blurring_mask(self) -> Mask2D | None:
+        """The mask of :attr:`blurring`, or None."""
         return None if self.blurring is None else self.blurring.mask
+
+    @cached_property
+    def lp_oversampled(self) -> np.ndarray | None:
+        """The (N s_lp^2, 2) fine-pixel centres of the mask, or None when ``s_lp = 1``."""
+        s = self.convolve_over_sample_size_lp
+        return Grid2D.from_mask(self.mask, s).over_sampled if s > 1 else None
+
+    @cached_property
+    def lp_blurring_oversampled(self) -> np.ndarray | None:
+        """The (N_blur s_lp^2, 2) fine-pixel centres of the blurring region, or None."""
+        if self.convolve_over_sample_size_lp == 1 or self.blurring is None:
+            return None
+        return self.blurring.over_sampled
+
+    @cached_property
+    def pixelization_oversampled(self) -> np.ndarray | None:
+        """The (N s_pix^2, 2) fine-pixel centres of the mask, or None when ``s_pix = 1``."""
+        s = self.convolve_over_sample_size_pixelization
+        return Grid2D.from_mask(self.mask, s).over_sampled if s > 1 else None
 
     def __repr__(self):
         return (

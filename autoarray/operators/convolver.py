@@ -2,14 +2,25 @@
 PSF convolution of masked images and mapping matrices, at the detector's resolution or on a grid
 ``convolve_over_sample_size`` times finer.
 
-``Convolver`` holds the kernel and its settings; ``ConvolverState`` holds everything that depends
-only on the kernel and the mask (frame geometry, indices, kernel FFTs, the real-space operator),
-built once and reused by every model evaluation.
+Two classes, two roles:
+
+* :class:`Convolver` is an immutable value: the PSF kernel, its sampling, its oversampling factor
+  ``s`` and the engine choice. It knows nothing about masks, unless it was built with a
+  :class:`ConvolverState` (``psf.with_state_for(mask)``), which it then carries unchanged.
+* :class:`ConvolverState` is the one mask-bound linear operator: everything that depends only on
+  the kernel and the mask (frame geometry, scatter / gather indices, kernel FFTs, the sparse
+  real-space operator), built once with ``psf.state_from(mask)`` and reused by every model
+  evaluation. It applies the convolution (:meth:`ConvolverState.convolved_columns_from`) and its
+  transpose (:meth:`ConvolverState.adjoint_columns_from`).
+
+The release-named methods of :class:`Convolver` (``convolved_image_from``,
+``convolved_mapping_matrix_from``, ...) are thin entry points: they use the convolver's state, or
+build one for the call from the mask given (a state is never cached or replaced behind the
+caller's back, so one convolver can be shared by threads and datasets).
 """
 
 import math
 import warnings
-from functools import cached_property
 
 import numpy as np
 import scipy.sparse
@@ -35,54 +46,100 @@ REAL_SPACE_MAX_TAPS = 20
 # the number of columns. Measured crossover: 0.054, 0.051, 0.035 for s = 1, 2, 4.
 SPARSE_MAX_DENSITY = 0.04
 
+# The NumPy FFT engine transforms at most this many bytes of phase frames at once, so a mapping
+# matrix with many columns is convolved in column chunks of bounded memory.
+FFT_MAX_CHUNK_BYTES = 64 * 2**20
 
-def _values_from(values):
-    """The raw array inside an ``Array2D`` (or any object with ``.array``), else the input."""
+
+def _slim_values_from(values):
+    """The slim values of an ``Array2D``; any other input is returned unchanged."""
     if isinstance(values, Array2D):
         return values.slim.array
     return values
 
 
-def _is_sparse(matrix) -> bool:
-    return scipy.sparse.issparse(matrix)
+def _density_of(matrices) -> float:
+    """The fraction of non-zero entries over the (dense or ``scipy.sparse``) matrices given."""
+    total = 0
+    size = 0
+    for matrix in matrices:
+        if matrix is None:
+            continue
+        total += matrix.nnz if scipy.sparse.issparse(matrix) else int(np.count_nonzero(matrix))
+        size += matrix.shape[0] * matrix.shape[1]
+    return total / max(size, 1)
+
+
+def _dense_from(matrix):
+    """A NumPy array of a dense or ``scipy.sparse`` matrix."""
+    return matrix.toarray() if scipy.sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def _unsparse_from(matrix):
+    """A ``scipy.sparse`` matrix densified; any other array (NumPy, JAX) unchanged."""
+    return matrix.toarray() if scipy.sparse.issparse(matrix) else matrix
+
+
+def _with_compute_dtype(values, use_mixed_precision, xp):
+    """
+    ``values`` (dense, ``scipy.sparse`` or JAX) in the dtype every engine computes in: float32
+    with mixed precision, else float64 (JAX's canonical float, float32 without 64-bit mode).
+    Copied only if the dtype differs.
+    """
+    dtype = np.float32 if use_mixed_precision else np.float64
+    if scipy.sparse.issparse(values):
+        return values.astype(dtype, copy=False)
+    if xp is not np:
+        import jax
+
+        dtype = jax.dtypes.canonicalize_dtype(dtype)
+    return xp.asarray(values, dtype=dtype)
 
 
 class ConvolverState:
     """
-    Everything a convolution needs that depends only on the kernel and the mask.
+    The PSF convolution restricted to one mask: a linear operator from the light of the mask and
+    its blurring region to the (binned) blurred image on the mask.
+
+    Build it with :meth:`Convolver.state_from` (or directly).
 
     Parameters
     ----------
-    kernel
-        The PSF (``Array2D`` or 2D array), sampled at ``mask.pixel_scales / s``.
-    mask
+    kernel : Array2D or numpy.ndarray
+        The PSF, sampled at ``mask.pixel_scales / s`` (an ``Array2D`` is checked for that).
+    mask : Mask2D
         The native-resolution mask whose unmasked pixels receive the convolved values.
-    blurring_mask
-        The native pixels outside the mask whose light is blurred into it. By default derived from
-        the mask for ``kernel_shape_image_resolution`` (padding the frame if needed, which keeps
-        the slim order of the mask). A given blurring mask may be symmetrically padded relative
-        to the mask.
-    convolve_over_sample_size
+    blurring_mask : Mask2D, optional
+        The native pixels outside the mask whose light is blurred into it. By default
+        :meth:`Convolver.blurring_mask_from` derives it for ``kernel_shape_image_resolution``
+        (padding the frame if needed, which keeps the slim order of the mask). A given blurring
+        mask may be symmetrically padded relative to the mask.
+    convolve_over_sample_size : int
         ``s``: the kernel samples ``s x s`` fine pixels per native pixel.
 
     Attributes
     ----------
-    fft_shape
+    kernel : numpy.ndarray
+        The (read-only) kernel values the state was built from.
+    fft_shape : tuple of int
         (Py, Px), the native-resolution frame of the FFT engine (see
         :func:`convolver_util.fft_frame_from`: the bounding box of mask + blurring region, rounded
         up by ``scipy.fft.next_fast_len``).
-    kernel_rfft, kernel_rfft_complex64
+    kernel_rfft, kernel_rfft_complex64 : numpy.ndarray
         rFFTs of the ``s^2`` polyphase kernels (complex128 and complex64).
-    scatter_index, gather_index
+    scatter_index, gather_index : numpy.ndarray
         Where each input value (mask then blurring region, per-pixel sub-block order) goes in the
         ``(s^2, Py, Px)`` phase frames, and where each mask pixel is read from a ``(Py, Px)`` frame.
+    device_arrays : DeviceArrayCache
+        Device copies of the arrays above for the JAX engines (transferred once).
 
     Notes
     -----
-    A state is tied to its mask: the convolver raises ``KernelException`` if it is used for
-    another. For ``s > 1`` the fine-frame view (``mask_fine``, ``blurring_mask_fine``,
-    ``fine_native_index_for_sub_slim``) is available for inspection; the engines themselves work
-    on the exact polyphase decomposition described in :mod:`autoarray.operators.convolver_util`.
+    Inputs are the values of the mask's pixels then the blurring region's, ``s x s`` per pixel in
+    per-pixel sub-block order (``M s^2`` rows, ``M = N + N_blur``); outputs are the ``N`` mask
+    pixels. The engines work on the exact polyphase decomposition described in
+    :mod:`autoarray.operators.convolver_util`; for ``s > 1`` the fine-frame view (``mask_fine``,
+    ``blurring_mask_fine``, ``fine_native_index_for_sub_slim``) is there for inspection.
     """
 
     def __init__(self, kernel, mask: Mask2D, blurring_mask=None, convolve_over_sample_size=1):
@@ -93,7 +150,7 @@ class ConvolverState:
         s = check_util.positive_int_from(
             convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
         )
-        kernel_native = np.asarray(
+        kernel_native = np.array(
             kernel.native.array if isinstance(kernel, Array2D) else kernel, dtype=np.float64
         )
         if s == 1 and (kernel_native.shape[0] % 2 == 0 or kernel_native.shape[1] % 2 == 0):
@@ -110,17 +167,15 @@ class ConvolverState:
                     f"pixel scales / {s} = {expected}, but the kernel has pixel scales "
                     f"{kernel.pixel_scales} and the mask {mask.pixel_scales}."
                 )
+        kernel_native.setflags(write=False)
+        self.kernel = kernel_native
         self.mask = mask
         self.convolve_over_sample_size = s
         self.kernel_shape_image_resolution = convolver_util.kernel_shape_image_resolution_from(
             kernel_native.shape, s
         )
         if blurring_mask is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                blurring_mask = mask.derive_mask.blurring_from(
-                    self.kernel_shape_image_resolution, allow_padding=True
-                )
+            blurring_mask = blurring_mask_for_kernel_from(mask, self.kernel_shape_image_resolution)
         self.blurring_mask = blurring_mask
         pad = self._padding_from(mask, blurring_mask)
         self.padding = pad
@@ -138,7 +193,7 @@ class ConvolverState:
         ):
             raise exc.KernelException(
                 "The blurring mask unmasks pixels that are also unmasked in the mask; a blurring "
-                "region must lie outside the mask (use mask.derive_mask.blurring_from)."
+                "region must lie outside the mask (use Convolver.blurring_mask_from(mask))."
             )
         self.output_native = out_native
         self.input_native = (
@@ -164,6 +219,7 @@ class ConvolverState:
         self.kernel_rfft = convolver_util.kernel_rfft_from(self.polyphase_kernels, self.fft_shape)
         self.kernel_rfft_complex64 = self.kernel_rfft.astype(np.complex64)
         for array in (
+            self.polyphase_kernels,
             self.scatter_index,
             self.gather_index,
             self.kernel_rfft,
@@ -171,6 +227,7 @@ class ConvolverState:
         ):
             array.setflags(write=False)
         self.device_arrays = DeviceArrayCache()
+        self._real_space_operators = {}
 
     @staticmethod
     def _padding_from(mask, blurring_mask):
@@ -182,9 +239,19 @@ class ConvolverState:
             )
         return (int(diff[0] // 2), int(diff[1] // 2))
 
+    def __repr__(self):
+        return (
+            f"ConvolverState(pixels_in_mask={self.pixels_in_mask}, "
+            f"pixels_in_blurring_mask={self.pixels_in_blurring_mask}, "
+            f"convolve_over_sample_size={self.convolve_over_sample_size}, "
+            f"fft_shape={self.fft_shape})"
+        )
+
+    # ----------------------------------------------------------------------------- checks
+
     def check_mask(self, mask):
         """
-        Raise ``KernelException`` unless ``mask`` is the mask this state was built for.
+        Raise ``KernelException`` unless ``mask`` (if not None) is the mask this state was built for.
         """
         if mask is None or mask is self.mask:
             return
@@ -194,7 +261,17 @@ class ConvolverState:
                 f"{mask!r}. Build a state for the new mask with convolver.state_from(mask)."
             )
 
-    # ------------------------------------------------------------------ engine resources
+    def check_blurring_mask(self, blurring_mask):
+        """Raise ``KernelException`` unless ``blurring_mask`` (if not None) is the state's."""
+        if blurring_mask is None or blurring_mask is self.blurring_mask:
+            return
+        if not self.blurring_mask.is_same_as(blurring_mask):
+            raise exc.KernelException(
+                "blurring_mask differs from the blurring mask of this convolver's state; build "
+                "the blurring image or mapping matrix on state.blurring_mask."
+            )
+
+    # ------------------------------------------------------------------- engine resources
 
     def kernel_rfft_for(self, use_mixed_precision=False, xp=np):
         """The kernel rFFT in the requested precision, as an array of ``xp`` (cached)."""
@@ -212,24 +289,252 @@ class ConvolverState:
             self.device_arrays.array_for(("gather",), self.gather_index),
         )
 
-    @cached_property
-    def real_space_operator(self) -> scipy.sparse.csr_array:
+    def real_space_operator_for(self, use_mixed_precision=False) -> scipy.sparse.csr_array:
         """
-        The whole convolution (binned when ``s > 1``) as a sparse ``(N, (N + N_blur) s^2)``
-        matrix; built on first use. Its non-zeros are ``N * s^2 * Ky * Kx`` at most.
+        The whole convolution (binned when ``s > 1``) as a sparse ``(N, M s^2)`` matrix, in
+        float64 (or float32 with ``use_mixed_precision``); built on first use and kept.
+        Its non-zeros are ``N * s^2 * Ky * Kx`` at most.
         """
-        return convolver_util.real_space_operator_from(
-            self.polyphase_kernels, self.input_native, self.output_native
-        )
+        key = bool(use_mixed_precision)
+        if key not in self._real_space_operators:
+            if key:
+                operator = self.real_space_operator_for(False).astype(np.float32)
+            else:
+                operator = convolver_util.real_space_operator_from(
+                    self.polyphase_kernels, self.input_native, self.output_native
+                )
+            self._real_space_operators[key] = operator
+        return self._real_space_operators[key]
 
-    @cached_property
-    def real_space_operator_float32(self) -> scipy.sparse.csr_array:
-        """:attr:`real_space_operator` in float32 (mixed precision)."""
-        return self.real_space_operator.astype(np.float32)
+    @property
+    def real_space_operator(self) -> scipy.sparse.csr_array:
+        """The float64 :meth:`real_space_operator_for`."""
+        return self.real_space_operator_for(False)
+
+    # ------------------------------------------------------------------------- inputs
+
+    def image_values_from(self, image, blurring_image, xp=np):
+        """
+        Return the ``(M s^2, 1)`` input column of an image and its blurring image.
+
+        Parameters
+        ----------
+        image : Array2D or array_like
+            ``N s^2`` values of the mask's pixels (per-pixel sub-block order when ``s > 1``).
+        blurring_image : Array2D or array_like or None
+            ``N_blur s^2`` values of the blurring region, or None (zeros: the PSF wings from
+            outside the mask are then lost).
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Raises
+        ------
+        KernelException
+            If a length does not match the state's masks.
+        """
+        s = self.convolve_over_sample_size
+        values = _slim_values_from(image)
+        n_expected = self.pixels_in_mask * s * s
+        n = values.shape[0] if values.ndim == 1 else -1
+        if n != n_expected:
+            if s > 1 and n == self.pixels_in_mask:
+                raise exc.KernelException(
+                    f"With convolve_over_sample_size={s} the image must hold fine values, "
+                    f"{s}x{s} per unmasked pixel ({n_expected} in per-pixel sub-block order), but "
+                    f"got {n} native-resolution values. Evaluate the light on "
+                    f"grid.over_sampled with over_sample_size={s} (or pre-bin with "
+                    "over_sample_util.binned_to_convolve_size_from)."
+                )
+            raise exc.KernelException(
+                f"The image has shape {tuple(values.shape)} but the mask has "
+                f"{self.pixels_in_mask} unmasked pixels, so {n_expected} values were expected "
+                f"(s={s})."
+            )
+        n_blur = self.pixels_in_blurring_mask * s * s
+        if blurring_image is None:
+            blur = xp.zeros(n_blur, dtype=values.dtype)
+        else:
+            blur = _slim_values_from(blurring_image)
+            if blur.ndim != 1 or blur.shape[0] != n_blur:
+                raise exc.KernelException(
+                    f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
+                    f"{self.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
+                    f"(s={s})."
+                )
+        return xp.concatenate([values, blur])[:, None]
+
+    def mapping_values_from(self, mapping_matrix, blurring_mapping_matrix=None, xp=np):
+        """
+        Return the ``(M s^2, n_src)`` input columns of a mapping matrix and its blurring rows.
+
+        ``scipy.sparse`` inputs stay sparse (stacked CSR); dense inputs are stacked densely, with
+        zero rows for a missing blurring mapping matrix.
+
+        Raises
+        ------
+        KernelException
+            If the shapes do not match the state's masks.
+        """
+        s = self.convolve_over_sample_size
+        n_expected = self.pixels_in_mask * s * s
+        if mapping_matrix.ndim != 2 or mapping_matrix.shape[0] != n_expected:
+            hint = ""
+            if (
+                s > 1
+                and mapping_matrix.ndim == 2
+                and mapping_matrix.shape[0] == self.pixels_in_mask
+            ):
+                hint = (
+                    f" It looks like a native-resolution mapping matrix: with "
+                    f"convolve_over_sample_size={s} pass the fine one (one row per fine cell, "
+                    "per-pixel sub-block order)."
+                )
+            raise exc.KernelException(
+                f"The mapping matrix has shape {tuple(mapping_matrix.shape)} but {n_expected} rows "
+                f"({self.pixels_in_mask} unmasked pixels x {s}^2) were expected.{hint}"
+            )
+        n_src = mapping_matrix.shape[1]
+        n_blur = self.pixels_in_blurring_mask * s * s
+        if blurring_mapping_matrix is not None and (
+            blurring_mapping_matrix.ndim != 2 or blurring_mapping_matrix.shape != (n_blur, n_src)
+        ):
+            raise exc.KernelException(
+                f"The blurring mapping matrix has shape {tuple(blurring_mapping_matrix.shape)}; "
+                f"expected ({n_blur}, {n_src})."
+            )
+        if xp is np and scipy.sparse.issparse(mapping_matrix):
+            bottom = (
+                scipy.sparse.csr_array((n_blur, n_src), dtype=mapping_matrix.dtype)
+                if blurring_mapping_matrix is None
+                else scipy.sparse.csr_array(blurring_mapping_matrix)
+            )
+            return scipy.sparse.vstack([scipy.sparse.csr_array(mapping_matrix), bottom], "csr")
+        top = xp.asarray(_unsparse_from(mapping_matrix))
+        if blurring_mapping_matrix is None:
+            bottom = xp.zeros((n_blur, n_src), dtype=top.dtype)
+        else:
+            bottom = xp.asarray(_unsparse_from(blurring_mapping_matrix))
+        return xp.concatenate([top, bottom], axis=0)
+
+    # ------------------------------------------------------------------------- engines
+
+    def uses_fft_for(self, values, use_fft=None, xp=np) -> bool:
+        """
+        Whether :meth:`convolved_columns_from` runs the FFT engine for ``values``.
+
+        ``use_fft`` True / False forces an engine. ``None`` chooses by measurement: one dense
+        column (an image) by the polyphase footprint (real space up to
+        ``REAL_SPACE_MAX_TAPS * (s^2 + 1)`` taps); NumPy columns by their density of non-zeros
+        (the sparse real-space operator up to ``SPARSE_MAX_DENSITY``); JAX columns by FFT.
+        """
+        if use_fft is not None:
+            return bool(use_fft)
+        if values.shape[1] == 1 and not scipy.sparse.issparse(values):
+            return self.polyphase_kernels.size > REAL_SPACE_MAX_TAPS * (self.n_phase + 1)
+        if xp is np:
+            return _density_of([values]) > SPARSE_MAX_DENSITY
+        return True
+
+    def convolved_columns_from(
+        self, values, use_fft=None, jax_method="direct", use_mixed_precision=False, xp=np
+    ):
+        """
+        Convolve columns of input values: the one convolution core of images and mapping matrices.
+
+        Parameters
+        ----------
+        values : numpy.ndarray or scipy.sparse array or jax.Array
+            ``(M s^2, n_col)`` input values (mask then blurring region, per-pixel sub-block order),
+            e.g. from :meth:`image_values_from` or :meth:`mapping_values_from`.
+        use_fft : bool or None
+            The engine (see :meth:`uses_fft_for`).
+        jax_method : str
+            ``"direct"`` or ``"fft"``: the method of ``jax.scipy.signal.convolve`` in JAX's
+            real-space engine.
+        use_mixed_precision : bool
+            Compute in float32 / complex64.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        numpy.ndarray or jax.Array
+            ``(N, n_col)`` dense: each column convolved (and block-mean binned when ``s > 1``).
+        """
+        values = _with_compute_dtype(values, use_mixed_precision, xp)
+        fft = self.uses_fft_for(values, use_fft, xp)
+        if not fft:
+            if xp is np:
+                result = self.real_space_operator_for(use_mixed_precision) @ values
+                return result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
+            scatter, gather = self.indices_for(xp)
+            return convolver_util.convolved_columns_via_real_space_from(
+                values, scatter, gather, self.polyphase_kernels, self.fft_shape, jax_method, xp
+            )
+        scatter, gather = self.indices_for(xp)
+        kernel_rfft = self.kernel_rfft_for(use_mixed_precision, xp)
+        if xp is not np:
+            return convolver_util.convolved_columns_via_fft_from(
+                values, scatter, gather, kernel_rfft, self.fft_shape, self.n_phase, xp
+            )
+        n_col = values.shape[1]
+        py, px = self.fft_shape
+        chunk = max(1, FFT_MAX_CHUNK_BYTES // (self.n_phase * py * px * 16))
+        if n_col <= chunk and not scipy.sparse.issparse(values):
+            return convolver_util.convolved_columns_via_fft_from(
+                values, scatter, gather, kernel_rfft, self.fft_shape, self.n_phase, np
+            )
+        out = np.empty((self.pixels_in_mask, n_col), dtype=kernel_rfft.real.dtype)
+        values = scipy.sparse.csc_array(values) if scipy.sparse.issparse(values) else values
+        for start in range(0, n_col, chunk):
+            cols = slice(start, min(start + chunk, n_col))
+            out[:, cols] = convolver_util.convolved_columns_via_fft_from(
+                _dense_from(values[:, cols]),
+                scatter,
+                gather,
+                kernel_rfft,
+                self.fft_shape,
+                self.n_phase,
+                np,
+            )
+        return out
+
+    def adjoint_columns_from(self, values, n_inputs=None, use_mixed_precision=False, xp=np):
+        """
+        Apply the transpose of the convolution to columns of output values (FFT engine).
+
+        Parameters
+        ----------
+        values : numpy.ndarray or jax.Array
+            ``(N, n_col)`` values on the mask's pixels.
+        n_inputs : int, optional
+            Return only the first ``n_inputs`` input rows (e.g. ``N s^2``: the mask's fine
+            cells, without the blurring region). Default: all ``M s^2``.
+        use_mixed_precision : bool
+            Compute in float32 / complex64.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        ``(n_inputs, n_col)``: ``K^T y`` for every column ``y``.
+        """
+        scatter, gather = self.indices_for(xp)
+        if n_inputs is not None:
+            scatter = scatter[:n_inputs]
+        return convolver_util.adjoint_columns_via_fft_from(
+            values,
+            scatter,
+            gather,
+            self.kernel_rfft_for(use_mixed_precision, xp),
+            self.fft_shape,
+            self.n_phase,
+            xp,
+        )
 
     # ------------------------------------------------------------------- fine-frame view
 
-    @cached_property
+    @property
     def mask_fine(self) -> Mask2D:
         """The (padded) mask upscaled ``s x s`` (pixel scales / s, same extent)."""
         padded = Mask2D(
@@ -243,12 +548,12 @@ class ConvolverState:
         )
         return padded.upscaled_from(self.convolve_over_sample_size)
 
-    @cached_property
+    @property
     def blurring_mask_fine(self) -> Mask2D:
         """The blurring mask upscaled ``s x s``."""
         return self.blurring_mask.upscaled_from(self.convolve_over_sample_size)
 
-    @cached_property
+    @property
     def fine_native_index_for_sub_slim(self) -> np.ndarray:
         """
         (M s^2, 2) fine-frame (row, column) of every input value in per-pixel sub-block order
@@ -261,29 +566,48 @@ class ConvolverState:
         return np.stack([rows.ravel(), cols.ravel()], axis=-1)
 
 
+def blurring_mask_for_kernel_from(mask: Mask2D, kernel_shape_image_resolution) -> Mask2D:
+    """
+    Return the blurring mask of ``mask`` for a kernel footprint of
+    ``kernel_shape_image_resolution`` native pixels, padding the frame (masked pixels, same slim
+    order) when the footprint crosses its edge. The one place a blurring region is derived.
+    """
+    padded = mask.derive_mask.padded_from(kernel_shape_image_resolution)
+    return padded.derive_mask.blurring_from(kernel_shape_image_resolution)
+
+
 class Convolver:
     """
-    A 2D PSF kernel and the convolution of masked images or mapping matrices with it.
+    A 2D PSF kernel: an immutable value, and the convolution of masked images or mapping
+    matrices with it.
 
     Parameters
     ----------
-    kernel
-        The PSF as an ``Array2D`` (its pixel scales are the kernel's own sampling). Use
-        :meth:`no_mask` to build one from a plain 2D array.
-    state
-        A precomputed :class:`ConvolverState`, tied to its mask (another mask raises). Without
-        one, a state is built from the mask of the first call and kept while calls use that mask;
-        a call on another mask builds a new one.
-    normalize
+    kernel : Array2D
+        The PSF (its pixel scales are the kernel's own sampling). Use :meth:`no_mask` to build one
+        from a plain 2D array.
+    state : ConvolverState, optional
+        A precomputed :class:`ConvolverState` of this kernel, tied to its mask (another mask
+        raises). Without one, every convolution builds a state for its mask (costly: for repeated
+        calls give the convolver a state, ``psf.with_state_for(mask)``).
+    normalize : bool
         Divide the kernel by its sum (a new array; the caller's kernel is not mutated).
-    use_fft
-        ``True``: FFT engine; ``False``: real space; ``None``: choose by kernel size for images
-        (real space up to ``REAL_SPACE_MAX_TAPS * (s^2 + 1)`` polyphase taps) and by sparsity for NumPy
-        mapping matrices (the sparse real-space operator up to ``SPARSE_MAX_DENSITY`` non-zeros).
-    convolve_over_sample_size
+    use_fft : bool or None
+        ``True``: FFT engine; ``False``: real space; ``None``: chosen by measurement (see
+        :meth:`ConvolverState.uses_fft_for`).
+    convolve_over_sample_size : int
         ``s``: the kernel is sampled at the image's pixel scale / s. Inputs are then fine values,
         ``s x s`` per native pixel in per-pixel sub-block order, and outputs are the mean of each
         pixel's ``s x s`` block of the fine convolution. ``s = 1`` is the native convolution.
+
+    Raises
+    ------
+    TypeError
+        If ``convolve_over_sample_size`` is not an int.
+    KernelException
+        For a kernel that is not a finite, non-empty 2D ``Array2D``, a kernel summing to ``~s^2``
+        (an ePSF) without ``normalize``, an invalid ``use_fft``, or a state built for another
+        kernel or ``s``.
 
     Notes
     -----
@@ -297,7 +621,8 @@ class Convolver:
       neighbouring samples (:func:`convolver_util.kernel_odd_from`) so nothing is shifted. A
       native (``s = 1``) kernel must be odd.
     * The blurring image carries the light of the pixels outside the mask that the PSF spreads
-      into it; without it the PSF wings are lost (a warning says so once).
+      into it; without it the PSF wings are lost (a warning says so).
+    * A convolver never changes after construction, so one can be shared by threads and datasets.
     """
 
     def __init__(
@@ -359,9 +684,12 @@ class Convolver:
                     f"{state.convolve_over_sample_size} but the convolver has "
                     f"{self.convolve_over_sample_size}."
                 )
+            if state.kernel.shape != values.shape or not np.array_equal(state.kernel, values):
+                raise exc.KernelException(
+                    "The state was built from another kernel than this convolver's (after "
+                    "normalisation); build it from this one with convolver.state_from(mask)."
+                )
         self._state = state
-        self._state_is_own = state is None
-        self._warned_no_blurring = False
 
     # ------------------------------------------------------------------------- factories
 
@@ -415,11 +743,25 @@ class Convolver:
 
         Parameters
         ----------
-        shape_native, pixel_scales
-            The kernel's own shape and sampling: with ``convolve_over_sample_size = s`` pass the
-            fine pixel scales (the image's / s).
-        sigma
+        shape_native : int or (int, int)
+            The kernel's own shape.
+        pixel_scales : float or (float, float)
+            The kernel's sampling: with ``convolve_over_sample_size = s`` pass the fine pixel
+            scales (the image's / s).
+        sigma : float
             Standard deviation in arcsec.
+        centre : (float, float)
+            (y, x) arcsec centre of the Gaussian.
+        axis_ratio : float
+            In (0, 1].
+        angle : float
+            Degrees, counter-clockwise from +x.
+        normalize : bool
+            Divide by the sum of the samples.
+        convolve_over_sample_size : int
+            ``s`` of the convolver.
+        use_fft : bool or None
+            The engine choice.
         """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.KernelException
@@ -458,14 +800,9 @@ class Convolver:
         """
         Load a kernel from one HDU of a FITS file (index or extension name, e.g. ``"OVERDIST"``).
 
-        The oversampling factor and pixel scales come from the header when present and must agree
-        with explicit arguments (an explicit argument wins only if consistent):
-
-        * ``OVERSAMP``: the oversampling factor s (STPSF / WebbPSF; ``DET_SAMP`` extensions
-          carry the detector sampling and ``OVERSAMP`` describes the file).
-        * ``PIXELSCL`` (STPSF, arcsec per pixel of *this* array), ``PIXSCALE`` (TinyTim
-          subsampled PSFs, arcsec per pixel of this array), or ``PIXSCALY`` / ``PIXSCALX``
-          (written by this library).
+        The oversampling factor and pixel scales come from the header
+        (:func:`autoarray.fits_util.psf_header_info_from` states the rules) and must agree with
+        explicit arguments.
 
         STPSF / TinyTim PSFs are optical (no detector pixel; sum ~1): convolve then bin, as this
         class does.
@@ -480,19 +817,9 @@ class Convolver:
             raise exc.KernelException(
                 f"HDU {hdu!r} of {file_path} holds an array of shape {data.shape}; a kernel is 2D."
             )
-        header_s = None
-        is_detector_sampled = str(header.get("EXTNAME", "")).upper().startswith("DET_")
-        if "OVERSAMP" in header and not is_detector_sampled:
-            header_s = int(header["OVERSAMP"])
-        elif is_detector_sampled:
-            header_s = 1
-        header_scales = None
-        for key in ("PIXELSCL", "PIXSCALE"):
-            if key in header:
-                header_scales = (float(header[key]), float(header[key]))
-                break
-        if header_scales is None:
-            header_scales, _ = fits_util.header_geometry_from(header)
+        info = fits_util.psf_header_info_from(header)
+        header_s = info.convolve_over_sample_size
+        header_scales = info.pixel_scales
         if convolve_over_sample_size is None:
             s = header_s if header_s is not None else 1
         else:
@@ -500,14 +827,9 @@ class Convolver:
                 convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
             )
             if header_s is not None and header_s != s:
-                said = (
-                    f"EXTNAME={header.get('EXTNAME')} (detector sampled, s=1)"
-                    if is_detector_sampled
-                    else f"OVERSAMP={header_s}"
-                )
                 raise exc.KernelException(
                     f"convolve_over_sample_size={s} conflicts with the header of HDU {hdu!r} of "
-                    f"{file_path}, which says {said}."
+                    f"{file_path}, which says {info.convolve_over_sample_size_card}."
                 )
         if pixel_scales is None:
             if header_scales is None:
@@ -570,7 +892,7 @@ class Convolver:
 
     @property
     def state(self) -> ConvolverState | None:
-        """The state in use (given, or built for the last mask seen), or None."""
+        """The state given at construction, or None."""
         return self._state
 
     @property
@@ -597,7 +919,7 @@ class Convolver:
         """
         s = self.convolve_over_sample_size
         if s == 1:
-            return Convolver(self.kernel, use_fft=self._use_fft)
+            return self.with_state(None)
         values = self.native
         axes = [axis for axis in (0, 1) if values.shape[axis] % 2 != s % 2]
         if axes:
@@ -612,124 +934,72 @@ class Convolver:
 
     # --------------------------------------------------------------------------- states
 
+    def blurring_mask_from(self, mask: Mask2D) -> Mask2D:
+        """
+        The blurring mask of ``mask`` for this kernel: the masked pixels within
+        ``kernel_shape_image_resolution`` of an unmasked one. The frame is padded (masked pixels,
+        same slim order) when the region crosses its edge, so the result may be larger than
+        ``mask``.
+        """
+        return blurring_mask_for_kernel_from(mask, self.kernel_shape_image_resolution)
+
     def state_from(self, mask: Mask2D, blurring_mask: Mask2D | None = None) -> ConvolverState:
-        """A new :class:`ConvolverState` for ``mask`` (native resolution)."""
+        """A new :class:`ConvolverState` of this kernel for ``mask`` (native resolution)."""
         return ConvolverState(self.kernel, mask, blurring_mask, self.convolve_over_sample_size)
 
-    def _state_for(self, mask) -> ConvolverState:
+    def with_state(self, state: ConvolverState | None) -> "Convolver":
+        """A convolver of the same kernel and settings holding ``state`` (None: no state)."""
+        return Convolver(
+            self.kernel,
+            state=state,
+            use_fft=self._use_fft,
+            convolve_over_sample_size=self.convolve_over_sample_size,
+        )
+
+    def with_state_for(self, mask: Mask2D, blurring_mask: Mask2D | None = None) -> "Convolver":
+        """
+        A convolver of the same kernel holding a state precomputed for ``mask`` (and
+        ``blurring_mask``); this convolver is left untouched.
+        """
+        return self.with_state(self.state_from(mask, blurring_mask))
+
+    def state_for(self, mask: Mask2D | None) -> ConvolverState:
+        """
+        The state a convolution on ``mask`` uses: the convolver's own (checked against ``mask``),
+        else a new one for ``mask``.
+
+        Raises
+        ------
+        KernelException
+            If the convolver's state is for another mask, or there is neither a state nor a mask.
+        """
         if self._state is not None:
-            # A state built here for an earlier mask is replaced; one given by the caller is a
-            # promise about the mask and is checked instead.
-            if self._state_is_own and mask is not None and not self._state.mask.is_same_as(mask):
-                self._state = self.state_from(mask)
-                return self._state
             self._state.check_mask(mask)
             return self._state
         if mask is None:
             raise exc.KernelException(
                 "This convolution needs a ConvolverState but the convolver has none and the "
                 "input carries no mask: pass mask=..., an Array2D image, or build the convolver "
-                "with state=convolver.state_from(mask)."
+                "with psf.with_state_for(mask)."
             )
-        self._state = self.state_from(mask)
-        return self._state
-
-    def with_state_for(self, mask: Mask2D, blurring_mask: Mask2D | None = None) -> "Convolver":
-        """
-        A copy of this convolver holding a state precomputed for ``mask`` (and ``blurring_mask``);
-        this convolver and any state it holds are left untouched.
-        """
-        return Convolver(
-            self.kernel,
-            state=self.state_from(mask, blurring_mask),
-            use_fft=self._use_fft,
-            convolve_over_sample_size=self.convolve_over_sample_size,
-        )
-
-    # ---------------------------------------------------------------------- input checks
-
-    def _image_inputs_from(self, image, blurring_image, mask, xp):
-        s = self.convolve_over_sample_size
-        if mask is None and isinstance(image, Array2D) and s == 1:
-            mask = image.mask
-        state = self._state_for(mask)
-        values = _values_from(image)
-        n_expected = state.pixels_in_mask * s * s
-        n = values.shape[0] if values.ndim == 1 else -1
-        if n != n_expected:
-            if s > 1 and n == state.pixels_in_mask:
-                raise exc.KernelException(
-                    f"With convolve_over_sample_size={s} the image must hold fine values, "
-                    f"{s}x{s} per unmasked pixel ({n_expected} in per-pixel sub-block order), but "
-                    f"got {n} native-resolution values. Evaluate the light on "
-                    f"grid.over_sampled with over_sample_size={s} (or pre-bin with "
-                    "over_sample_util.binned_to_convolve_size_from)."
-                )
-            raise exc.KernelException(
-                f"The image has shape {tuple(values.shape)} but the mask has "
-                f"{state.pixels_in_mask} unmasked pixels, so {n_expected} values were expected "
-                f"(s={s})."
-            )
-        n_blur = state.pixels_in_blurring_mask * s * s
-        if blurring_image is None:
-            if n_blur and not self._warned_no_blurring:
-                warnings.warn(
-                    "convolved_image_from got no blurring_image: the light of pixels outside the "
-                    "mask that the PSF spreads into it is missing (PSF wings are lost).",
-                    UserWarning,
-                    stacklevel=3,
-                )
-                self._warned_no_blurring = True
-            blur = xp.zeros(n_blur, dtype=values.dtype)
-        else:
-            blur = _values_from(blurring_image)
-            if blur.ndim != 1 or blur.shape[0] != n_blur:
-                raise exc.KernelException(
-                    f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
-                    f"{state.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
-                    f"(s={s})."
-                )
-        return state, xp.concatenate([values, blur])[:, None]
-
-    def _mapping_inputs_from(self, mapping_matrix, mask, blurring_mapping_matrix, blurring_mask):
-        s = self.convolve_over_sample_size
-        state = self._state_for(mask)
-        if blurring_mask is not None and not state.blurring_mask.is_same_as(blurring_mask):
-            raise exc.KernelException(
-                "blurring_mask differs from the blurring mask of this convolver's state; build "
-                "the blurring mapping matrix on state.blurring_mask."
-            )
-        n_expected = state.pixels_in_mask * s * s
-        if mapping_matrix.ndim != 2 or mapping_matrix.shape[0] != n_expected:
-            hint = ""
-            if s > 1 and mapping_matrix.shape[0] == state.pixels_in_mask:
-                hint = (
-                    f" It looks like a native-resolution mapping matrix: with "
-                    f"convolve_over_sample_size={s} pass the fine one (one row per fine cell, "
-                    "per-pixel sub-block order)."
-                )
-            raise exc.KernelException(
-                f"The mapping matrix has shape {tuple(mapping_matrix.shape)} but {n_expected} rows "
-                f"({state.pixels_in_mask} unmasked pixels x {s}^2) were expected.{hint}"
-            )
-        n_blur = state.pixels_in_blurring_mask * s * s
-        if blurring_mapping_matrix is not None and (
-            blurring_mapping_matrix.ndim != 2
-            or blurring_mapping_matrix.shape != (n_blur, mapping_matrix.shape[1])
-        ):
-            raise exc.KernelException(
-                f"The blurring mapping matrix has shape {tuple(blurring_mapping_matrix.shape)}; "
-                f"expected ({n_blur}, {mapping_matrix.shape[1]})."
-            )
-        return state, n_blur
-
-    def _image_route_is_fft(self, state) -> bool:
-        if self._use_fft is not None:
-            return self._use_fft
-        taps = state.polyphase_kernels.size
-        return taps > REAL_SPACE_MAX_TAPS * (state.n_phase + 1)
+        return self.state_from(mask)
 
     # ---------------------------------------------------------------------------- images
+
+    def _convolved_image_from(self, image, blurring_image, mask, use_fft, jax_method, mp, xp):
+        if mask is None and isinstance(image, Array2D) and self.convolve_over_sample_size == 1:
+            mask = image.mask
+        state = self.state_for(mask)
+        if blurring_image is None and state.pixels_in_blurring_mask:
+            warnings.warn(
+                "convolved_image_from got no blurring_image: the light of pixels outside the "
+                "mask that the PSF spreads into it is missing (PSF wings are lost).",
+                UserWarning,
+                stacklevel=3,
+            )
+        values = state.image_values_from(image, blurring_image, xp)
+        out = state.convolved_columns_from(values, use_fft, jax_method, mp, xp)
+        return Array2D(out[:, 0], state.mask)
 
     def convolved_image_from(
         self,
@@ -745,22 +1015,22 @@ class Convolver:
 
         Parameters
         ----------
-        image
+        image : Array2D or array_like
             Values on the unmasked pixels: an ``Array2D`` (s = 1) or a plain array. With
             ``convolve_over_sample_size = s > 1``: ``N s^2`` fine values, ``s x s`` per unmasked
             pixel in per-pixel sub-block order (what ``Grid2D.over_sampled`` with
             ``over_sample_size = s`` lists).
-        blurring_image
-            The same for the blurring mask (``state.blurring_mask``), or None (warns once: the
-            PSF wings from outside the mask are then lost).
-        jax_method
+        blurring_image : Array2D or array_like or None
+            The same for the blurring mask (``state.blurring_mask``), or None (warns: the PSF
+            wings from outside the mask are then lost).
+        jax_method : str
             ``"direct"`` or ``"fft"``: the method of ``jax.scipy.signal.convolve`` for the JAX
             real-space engine.
-        use_mixed_precision
+        use_mixed_precision : bool
             Compute in float32 / complex64.
-        xp
+        xp : module
             ``numpy`` or ``jax.numpy``.
-        mask
+        mask : Mask2D, optional
             The native mask of the image; taken from an ``Array2D`` image or the state if omitted.
 
         Returns
@@ -769,27 +1039,31 @@ class Convolver:
             The convolved image on the native mask (the block mean of the fine convolution when
             ``s > 1``).
         """
-        state, values = self._image_inputs_from(image, blurring_image, mask, xp)
-        out = self._convolved_columns_from(
-            values, state, self._image_route_is_fft(state), jax_method, use_mixed_precision, xp
+        return self._convolved_image_from(
+            image, blurring_image, mask, self._use_fft, jax_method, use_mixed_precision, xp
         )
-        return Array2D(out[:, 0], state.mask)
 
     def convolved_image_via_real_space_from(
         self, image, blurring_image=None, jax_method="direct", xp=np, mask=None
     ) -> Array2D:
         """:meth:`convolved_image_from` with the real-space engine."""
-        state, values = self._image_inputs_from(image, blurring_image, mask, xp)
-        out = self._convolved_columns_from(values, state, False, jax_method, False, xp)
-        return Array2D(out[:, 0], state.mask)
+        return self._convolved_image_from(image, blurring_image, mask, False, jax_method, False, xp)
 
-    def convolved_image_via_real_space_np_from(self, image, blurring_image=None, xp=np, mask=None):
+    def convolved_image_via_real_space_np_from(
+        self, image, blurring_image=None, mask=None
+    ) -> Array2D:
         """:meth:`convolved_image_from` with NumPy's real-space engine (the sparse operator)."""
-        state, values = self._image_inputs_from(image, blurring_image, mask, np)
-        out = self._convolved_columns_from(values, state, False, "direct", False, np)
-        return Array2D(out[:, 0], state.mask)
+        return self._convolved_image_from(image, blurring_image, mask, False, "direct", False, np)
 
     # ------------------------------------------------------------------- mapping matrices
+
+    def _convolved_mapping_matrix_from(
+        self, mapping_matrix, mask, blurring_mapping_matrix, blurring_mask, use_fft, jm, mp, xp
+    ):
+        state = self.state_for(mask)
+        state.check_blurring_mask(blurring_mask)
+        values = state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp)
+        return state.convolved_columns_from(values, use_fft, jm, mp, xp)
 
     def convolved_mapping_matrix_from(
         self,
@@ -806,46 +1080,39 @@ class Convolver:
 
         Parameters
         ----------
-        mapping_matrix
-            (N s^2, n_src) dense array or ``scipy.sparse`` matrix: row = unmasked pixel (fine cell
-            in per-pixel sub-block order when ``s > 1``), column = source pixel.
-        mask
+        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array
+            (N s^2, n_src): row = unmasked pixel (fine cell in per-pixel sub-block order when
+            ``s > 1``), column = source pixel.
+        mask : Mask2D
             The native mask.
-        blurring_mapping_matrix
+        blurring_mapping_matrix : array, optional
             (N_blur s^2, n_src) for the blurring region, or None.
-        blurring_mask
-            Optional; if given it must be the state's blurring mask.
+        blurring_mask : Mask2D, optional
+            If given it must be the state's blurring mask.
+        jax_method, use_mixed_precision, xp
+            As in :meth:`convolved_image_from`.
 
         Returns
         -------
-        ndarray
-            (N, n_src) dense array: each column the (binned) convolution of that column.
+        numpy.ndarray or jax.Array
+            (N, n_src) dense: each column the (binned) convolution of that column.
 
         Notes
         -----
-        NumPy picks the sparse real-space operator for sparse matrices (cost ~ non-zeros x kernel
-        area, no dense fine cube) and the FFT engine (in column chunks) for dense ones, unless
-        ``use_fft`` forces a route. JAX uses the FFT engine unless ``use_fft=False``.
+        With ``use_fft=None`` NumPy picks the sparse real-space operator for matrices with at most
+        ``SPARSE_MAX_DENSITY`` non-zeros (cost ~ non-zeros x kernel area, no dense fine cube) and
+        the FFT engine, in column chunks of bounded memory, for denser ones; JAX uses the FFT
+        engine unless ``use_fft=False``.
         """
-        state, n_blur = self._mapping_inputs_from(
-            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
-        )
-        use_fft = self._use_fft
-        if xp is np:
-            if use_fft is None:
-                use_fft = (
-                    self._density_of(mapping_matrix, blurring_mapping_matrix) > SPARSE_MAX_DENSITY
-                )
-            if not use_fft:
-                return self._mapping_via_operator(
-                    state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
-                )
-            return self._mapping_via_fft_chunks(
-                state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
-            )
-        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
-        return self._convolved_columns_from(
-            values, state, use_fft is not False, jax_method, use_mixed_precision, xp
+        return self._convolved_mapping_matrix_from(
+            mapping_matrix,
+            mask,
+            blurring_mapping_matrix,
+            blurring_mask,
+            self._use_fft,
+            jax_method,
+            use_mixed_precision,
+            xp,
         )
 
     def convolved_mapping_matrix_via_real_space_from(
@@ -858,25 +1125,30 @@ class Convolver:
         xp=np,
     ):
         """:meth:`convolved_mapping_matrix_from` with the real-space engine."""
-        state, n_blur = self._mapping_inputs_from(
-            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        return self._convolved_mapping_matrix_from(
+            mapping_matrix,
+            mask,
+            blurring_mapping_matrix,
+            blurring_mask,
+            False,
+            jax_method,
+            False,
+            xp,
         )
-        if xp is np:
-            return self._mapping_via_operator(
-                state, mapping_matrix, blurring_mapping_matrix, n_blur, False
-            )
-        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
-        return self._convolved_columns_from(values, state, False, jax_method, False, xp)
 
     def convolved_mapping_matrix_via_real_space_np_from(
-        self, mapping_matrix, mask, blurring_mapping_matrix=None, blurring_mask=None, xp=np
+        self, mapping_matrix, mask, blurring_mapping_matrix=None, blurring_mask=None
     ):
         """:meth:`convolved_mapping_matrix_from` with NumPy's sparse real-space operator."""
-        state, n_blur = self._mapping_inputs_from(
-            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
-        )
-        return self._mapping_via_operator(
-            state, mapping_matrix, blurring_mapping_matrix, n_blur, False
+        return self._convolved_mapping_matrix_from(
+            mapping_matrix,
+            mask,
+            blurring_mapping_matrix,
+            blurring_mask,
+            False,
+            "direct",
+            False,
+            np,
         )
 
     def mapping_matrix_native_from(
@@ -896,10 +1168,11 @@ class Convolver:
         (ny s, nx s, n_src) array on the (padded) native frame upscaled ``s x s``: the fine cube
         when ``s > 1``, the native cube ``(ny, nx, n_src)`` when ``s = 1``.
         """
-        state, n_blur = self._mapping_inputs_from(
-            mapping_matrix, mask, blurring_mapping_matrix, blurring_mask
+        state = self.state_for(mask)
+        state.check_blurring_mask(blurring_mask)
+        values = _unsparse_from(
+            state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp)
         )
-        values = self._stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp)
         dtype = np.float32 if use_mixed_precision else np.float64
         fine = state.fine_native_index_for_sub_slim
         shape = state.mask_fine.shape_native
@@ -909,104 +1182,3 @@ class Convolver:
             return cube
         cube = xp.zeros((*shape, values.shape[1]), dtype=dtype)
         return cube.at[fine[:, 0], fine[:, 1]].set(values.astype(dtype))
-
-    # --------------------------------------------------------------------------- engines
-
-    def _convolved_columns_from(self, values, state, use_fft, jax_method, use_mixed_precision, xp):
-        """The one convolution core: (M s^2, n_col) input values -> (N, n_col) outputs."""
-        if use_mixed_precision:
-            values = values.astype(np.float32)
-        if use_fft:
-            scatter, gather = state.indices_for(xp)
-            return convolver_util.convolved_columns_via_fft_from(
-                values,
-                scatter,
-                gather,
-                state.kernel_rfft_for(use_mixed_precision, xp),
-                state.fft_shape,
-                state.n_phase,
-                xp,
-            )
-        if xp is np:
-            operator = (
-                state.real_space_operator_float32
-                if use_mixed_precision
-                else state.real_space_operator
-            )
-            return operator @ values
-        scatter, gather = state.indices_for(xp)
-        return convolver_util.convolved_columns_via_real_space_from(
-            values, scatter, gather, state.polyphase_kernels, state.fft_shape, jax_method, xp
-        )
-
-    @staticmethod
-    def _density_of(mapping_matrix, blurring_mapping_matrix) -> float:
-        total = 0
-        size = 0
-        for matrix in (mapping_matrix, blurring_mapping_matrix):
-            if matrix is None:
-                continue
-            total += matrix.nnz if _is_sparse(matrix) else int(np.count_nonzero(matrix))
-            size += matrix.shape[0] * matrix.shape[1]
-        return total / max(size, 1)
-
-    @staticmethod
-    def _stacked_dense_from(mapping_matrix, blurring_mapping_matrix, n_blur, xp):
-        def dense(matrix):
-            return matrix.toarray() if _is_sparse(matrix) else matrix
-
-        top = dense(mapping_matrix)
-        if blurring_mapping_matrix is None:
-            bottom = xp.zeros((n_blur, top.shape[1]), dtype=top.dtype)
-        else:
-            bottom = dense(blurring_mapping_matrix)
-        return xp.concatenate([xp.asarray(top), xp.asarray(bottom)], axis=0)
-
-    @staticmethod
-    def _mapping_via_operator(
-        state, mapping_matrix, blurring_mapping_matrix, n_blur, use_mixed_precision
-    ):
-        dtype = np.float32 if use_mixed_precision else np.float64
-        operator = (
-            state.real_space_operator_float32 if use_mixed_precision else state.real_space_operator
-        )
-        blocks = [scipy.sparse.csr_array(mapping_matrix, dtype=dtype)]
-        if n_blur:
-            # An empty block instead of slicing the operator: slicing copies it on every call.
-            blurring = (
-                scipy.sparse.csr_array((n_blur, mapping_matrix.shape[1]), dtype=dtype)
-                if blurring_mapping_matrix is None
-                else scipy.sparse.csr_array(blurring_mapping_matrix, dtype=dtype)
-            )
-            blocks.append(blurring)
-        result = operator @ scipy.sparse.vstack(blocks, format="csr")
-        return result.toarray() if _is_sparse(result) else np.asarray(result)
-
-    def _mapping_via_fft_chunks(
-        self,
-        state,
-        mapping_matrix,
-        blurring_mapping_matrix,
-        n_blur,
-        use_mixed_precision,
-        max_chunk_bytes=64 * 2**20,
-    ):
-        n_src = mapping_matrix.shape[1]
-        frame_bytes = state.n_phase * state.fft_shape[0] * state.fft_shape[1] * 8 * 2
-        chunk = max(1, min(n_src, max_chunk_bytes // max(frame_bytes, 1)))
-        dtype = np.float32 if use_mixed_precision else np.float64
-        out = np.empty((state.pixels_in_mask, n_src), dtype=dtype)
-        for start in range(0, n_src, chunk):
-            cols = slice(start, min(start + chunk, n_src))
-            top = mapping_matrix[:, cols]
-            top = top.toarray() if _is_sparse(top) else np.asarray(top)
-            if blurring_mapping_matrix is None:
-                bottom = np.zeros((n_blur, top.shape[1]))
-            else:
-                bottom = blurring_mapping_matrix[:, cols]
-                bottom = bottom.toarray() if _is_sparse(bottom) else np.asarray(bottom)
-            values = np.concatenate([top, bottom], axis=0)
-            out[:, cols] = self._convolved_columns_from(
-                values, state, True, "direct", use_mixed_precision, np
-            )
-        return out

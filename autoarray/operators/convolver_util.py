@@ -230,6 +230,28 @@ def real_space_operator_from(
     )
 
 
+def _fft_module_of(xp):
+    """``scipy.fft`` for NumPy (faster than ``numpy.fft``), ``jax.numpy.fft`` for JAX."""
+    return scipy.fft if xp is np else xp.fft
+
+
+def _frames_with_values_from(n_col, frame_size, index, values, real_dtype, xp):
+    """``(n_col, frame_size)`` zeros with ``values.T`` (``(n, n_col)``) placed at ``index``."""
+    frames = xp.zeros((n_col, frame_size), dtype=real_dtype)
+    if xp is np:
+        frames[:, index] = values.T
+        return frames
+    return frames.at[:, index].set(values.T.astype(real_dtype))
+
+
+def _phase_sum_from(spectra, kernel_rfft, xp):
+    """``sum_a spectra[:, a] * W_a`` over the phase axis of ``(n_col, s^2, Py, Px')`` spectra."""
+    if xp is np:
+        spectra *= kernel_rfft  # in place: the spectra are a temporary of the caller
+        return spectra[:, 0] if spectra.shape[1] == 1 else spectra.sum(axis=1)
+    return xp.sum(spectra * kernel_rfft, axis=1)
+
+
 def convolved_columns_via_fft_from(
     values, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase: int, xp=np
 ):
@@ -238,21 +260,21 @@ def convolved_columns_via_fft_from(
 
     Parameters
     ----------
-    values
+    values : numpy.ndarray or jax.Array
         (M s^2, n_col) input values (mask then blurring region, per-pixel sub-block order).
-    scatter_index
+    scatter_index : numpy.ndarray or jax.Array
         (M s^2,) flat index of each value in the ``(s^2, Py, Px)`` phase frames.
-    gather_index
+    gather_index : numpy.ndarray or jax.Array
         (N,) flat index of each output (mask) pixel in one ``(Py, Px)`` frame.
-    kernel_rfft
+    kernel_rfft : numpy.ndarray or jax.Array
         (s^2, Py, Px // 2 + 1) rFFT of the wrapped polyphase kernels; its dtype (complex128 or
         complex64) sets the precision.
-    frame_shape
+    frame_shape : (int, int)
         (Py, Px).
-    n_phase
+    n_phase : int
         s^2.
-    xp
-        ``numpy`` (``scipy.fft``) or ``jax.numpy`` (``jax.numpy.fft``).
+    xp : module
+        ``numpy`` (transforms by ``scipy.fft``) or ``jax.numpy`` (``jax.numpy.fft``).
 
     Returns
     -------
@@ -260,32 +282,14 @@ def convolved_columns_via_fft_from(
     """
     n_col = values.shape[1]
     py, px = frame_shape
+    fft = _fft_module_of(xp)
     real_dtype = np.float32 if kernel_rfft.dtype == np.complex64 else np.float64
-    if xp is np and n_col == 1:
-        # An image: flat 1D scatter / gather and 3D transforms are ~2x cheaper than the batched
-        # 2D fancy-index forms, which matters at the ~60 us scale of one native FFT pair.
-        frames = np.zeros(n_phase * py * px, dtype=real_dtype)
-        frames[scatter_index] = values[:, 0]
-        if n_phase == 1:
-            summed = scipy.fft.rfft2(frames.reshape(py, px)) * kernel_rfft[0]
-        else:
-            spectra = scipy.fft.rfft2(frames.reshape(n_phase, py, px))
-            spectra *= kernel_rfft
-            summed = spectra.sum(axis=0)
-        return scipy.fft.irfft2(summed, s=(py, px)).reshape(-1)[gather_index][:, None]
-    if xp is np:
-        frames = np.zeros((n_col, n_phase * py * px), dtype=real_dtype)
-        frames[:, scatter_index] = values.T
-        spectra = scipy.fft.rfft2(frames.reshape(n_col, n_phase, py, px), axes=(-2, -1))
-        spectra *= kernel_rfft
-        summed = spectra[:, 0] if n_phase == 1 else spectra.sum(axis=1)
-        images = scipy.fft.irfft2(summed, s=(py, px), axes=(-2, -1))
-        return images.reshape(n_col, py * px)[:, gather_index].T
-    frames = xp.zeros((n_col, n_phase * py * px), dtype=real_dtype)
-    frames = frames.at[:, scatter_index].set(values.T.astype(real_dtype))
-    spectra = xp.fft.rfft2(frames.reshape(n_col, n_phase, py, px), axes=(-2, -1))
-    summed = xp.sum(spectra * kernel_rfft, axis=1)
-    images = xp.fft.irfft2(summed, s=(py, px), axes=(-2, -1))
+    frames = _frames_with_values_from(
+        n_col, n_phase * py * px, scatter_index, values, real_dtype, xp
+    )
+    spectra = fft.rfft2(frames.reshape(n_col, n_phase, py, px), axes=(-2, -1))
+    summed = _phase_sum_from(spectra, kernel_rfft, xp)
+    images = fft.irfft2(summed, s=(py, px), axes=(-2, -1))
     return images.reshape(n_col, py * px)[:, gather_index].T
 
 
@@ -303,9 +307,9 @@ def adjoint_columns_via_fft_from(
 
     Parameters
     ----------
-    values
+    values : numpy.ndarray or jax.Array
         (N, n_col) values on the output (mask) pixels.
-    scatter_index
+    scatter_index : numpy.ndarray or jax.Array
         (M s^2,) flat index in the ``(s^2, Py, Px)`` phase frames of every input value whose
         transpose is wanted (e.g. only the mask's ``N s^2`` entries).
     gather_index, kernel_rfft, frame_shape, n_phase, xp
@@ -317,19 +321,11 @@ def adjoint_columns_via_fft_from(
     """
     n_col = values.shape[1]
     py, px = frame_shape
+    fft = _fft_module_of(xp)
     real_dtype = np.float32 if kernel_rfft.dtype == np.complex64 else np.float64
-    if xp is np:
-        frames = np.zeros((n_col, py * px), dtype=real_dtype)
-        frames[:, gather_index] = values.T
-        spectra = scipy.fft.rfft2(frames.reshape(n_col, py, px), axes=(-2, -1))
-        phases = scipy.fft.irfft2(
-            spectra[:, None] * np.conj(kernel_rfft), s=(py, px), axes=(-2, -1)
-        )
-        return phases.reshape(n_col, n_phase * py * px)[:, scatter_index].T
-    frames = xp.zeros((n_col, py * px), dtype=real_dtype)
-    frames = frames.at[:, gather_index].set(values.T.astype(real_dtype))
-    spectra = xp.fft.rfft2(frames.reshape(n_col, py, px), axes=(-2, -1))
-    phases = xp.fft.irfft2(spectra[:, None] * xp.conj(kernel_rfft), s=(py, px), axes=(-2, -1))
+    frames = _frames_with_values_from(n_col, py * px, gather_index, values, real_dtype, xp)
+    spectra = fft.rfft2(frames.reshape(n_col, 1, py, px), axes=(-2, -1))
+    phases = fft.irfft2(spectra * xp.conj(kernel_rfft), s=(py, px), axes=(-2, -1))
     return phases.reshape(n_col, n_phase * py * px)[:, scatter_index].T
 
 

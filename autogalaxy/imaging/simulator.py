@@ -45,8 +45,6 @@ class SimulatorImaging(aa.SimulatorImaging):
         if self.psf is None:
             image = galaxies.image_2d_from(full)
         else:
-            # A convolver with its own state for the frame: ``self.psf`` keeps no state, so the
-            # simulator can simulate frames of any shape, one after the other.
             blurring_grid = blurring_grid_from(mask, self.psf)
             psf = self.psf.with_state_for(mask, blurring_grid.mask)
             image = galaxies.blurred_image_2d_from(full, blurring_grid, psf)

@@ -8,12 +8,10 @@ surface brightness of its components at (M, 2) points, for the components that s
 inversion.
 """
 
-import warnings
-
 import numpy as np
 
 import autoarray as aa
-from autoarray.operators.over_sampling import over_sample_util
+from autoarray.structures.over_sampling import over_sample_util
 
 __all__ = ["OperateImage", "blurring_grid_from"]
 
@@ -21,14 +19,10 @@ __all__ = ["OperateImage", "blurring_grid_from"]
 def blurring_grid_from(mask: aa.Mask2D, psf: aa.Convolver) -> aa.Grid2D:
     """
     The blurring grid of ``mask`` for ``psf``: the pixels of ``kernel_shape_image_resolution``
-    around the mask, over-sampled at the PSF's ``convolve_over_sample_size``.
+    around the mask (:meth:`autoarray.Convolver.blurring_mask_from`), over-sampled at the PSF's
+    ``convolve_over_sample_size``.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        blurring_mask = mask.derive_mask.blurring_from(
-            psf.kernel_shape_image_resolution, allow_padding=True
-        )
-    return aa.Grid2D.from_mask(blurring_mask, psf.convolve_over_sample_size)
+    return aa.Grid2D.from_mask(psf.blurring_mask_from(mask), psf.convolve_over_sample_size)
 
 
 class OperateImage:
@@ -91,8 +85,8 @@ class OperateImage:
         """
         The blurred image of the whole frame of ``grid`` (masked pixels included), with the light
         of the blurring region around the frame. The frame is over-sampled uniformly at the
-        largest size of ``grid``. ``psf`` may hold a state for another mask (e.g. the dataset's):
-        a convolver with a state for the full frame is used and ``psf`` is not changed.
+        largest size of ``grid``; the convolution uses a state of ``psf``'s kernel for the whole
+        frame (whatever state ``psf`` holds).
         """
         mask = aa.Mask2D.all_false(grid.shape_native, grid.pixel_scales, grid.origin)
         size = int(np.max(grid.over_sampler.sub_size)) if grid.shape_slim else 1

@@ -16,7 +16,7 @@ import scipy.signal
 
 import autoarray as aa
 from autoarray import exc
-from autoarray.operators.over_sampling import over_sample_util
+from autoarray.structures.over_sampling import over_sample_util
 
 PS = (0.2, 0.25)  # non-square pixels catch y / x swaps
 ORIGIN = (0.3, -0.4)  # a non-zero origin catches a forgotten offset

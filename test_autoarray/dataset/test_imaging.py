@@ -106,12 +106,15 @@ class TestConvolveSizeGuards:
     def test__uniform_over_sample_size_not_divisible(self, name, kwargs):
         with pytest.raises(
             exc.DatasetException,
-            match=rf"{name} must be divisible by convolve size 2.*Got sizes \[{list(kwargs.values())[0]}\]",
+            match=rf"{name}: {name} must be a multiple of convolve_over_sample_size=2.*Got {name} \[{list(kwargs.values())[0]}\]",
         ):
             imaging(2, **kwargs)
 
     def test__uniform_over_sample_size_divisible_by_4(self):
-        with pytest.raises(exc.DatasetException, match=r"divisible by convolve size 4.*\[2, 6\]"):
+        with pytest.raises(
+            exc.DatasetException,
+            match=r"multiple of convolve_over_sample_size=4.*\[2, 6\].*e\.g\. 4",
+        ):
             imaging(
                 4,
                 psf=psf_fine(4, shape=(8, 8)),
@@ -128,7 +131,7 @@ class TestConvolveSizeGuards:
         sizes[9] = 5
         with pytest.raises(
             exc.DatasetException,
-            match=r"over_sample_size_pixelization must be divisible by convolve size 2.*\[3, 5\]",
+            match=r"over_sample_size_pixelization must be a multiple of convolve_over_sample_size=2.*\[3, 5\]",
         ):
             imaging(2, over_sample_size_pixelization=aa.Array2D(sizes, mask))
 
@@ -400,7 +403,7 @@ class TestApplyOverSampling:
     def test__divisibility_still_checked(self):
         with pytest.raises(
             exc.DatasetException,
-            match=r"over_sample_size_lp must be divisible by convolve size 2.*\[3\]",
+            match=r"over_sample_size_lp must be a multiple of convolve_over_sample_size=2.*\[3\]",
         ):
             imaging(2).apply_over_sampling(over_sample_size_lp=3)
 
@@ -470,7 +473,14 @@ class TestPsfState:
 
     def test__psf_pixelization_is_the_psf_when_the_factors_match(self):
         ds = imaging(2)
-        assert ds.psf_pixelization is ds.psf
+        np.testing.assert_array_equal(ds.psf_pixelization.native, ds.psf.native)
+        assert ds.psf_pixelization.state.mask is ds.mask
+        assert ds.psf.state is None  # the dataset's PSF value is not bound to the mask
+
+    def test__psf_setup_state_builds_the_state_once_and_the_fit_psfs_reuse_it(self):
+        ds = imaging(2, psf_setup_state=True)
+        assert ds.psf.state.mask is ds.mask
+        assert ds.psf_lp is ds.psf and ds.psf_pixelization is ds.psf
 
 
 # ------------------------------------------------------------------- default invariance

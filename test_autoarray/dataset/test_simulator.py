@@ -159,7 +159,8 @@ class TestReturnedDataset:
 
     def test__explicit_over_sample_size_not_divisible(self):
         with pytest.raises(
-            exc.DatasetException, match=r"over_sample_size_lp must be divisible by convolve size 2"
+            exc.DatasetException,
+            match=r"over_sample_size_lp must be a multiple of convolve_over_sample_size=2",
         ):
             noiseless(psf_from(asymmetric_kernel((5, 5)), 2)).via_image_from(
                 gaussian_frame(2), over_sample_size=3

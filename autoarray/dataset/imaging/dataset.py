@@ -8,8 +8,8 @@ from autoarray import check_util, exc, fits_util
 from autoarray.dataset.grids import GridsDataset
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators.convolver import Convolver
-from autoarray.operators.over_sampling import over_sample_util
 from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.over_sampling import over_sample_util
 
 __all__ = ["Imaging"]
 
@@ -62,9 +62,9 @@ class Imaging:
 
     Notes
     -----
-    The dataset never holds the caller's ``Convolver``: it keeps a new one (normalised if
-    ``use_normalized_psf``), so the state a convolution caches does not tie the caller's PSF to
-    this dataset's mask.
+    ``psf`` is the PSF as given (normalised if ``use_normalized_psf``); the convolutions of a fit
+    use :attr:`psf_lp` and :attr:`psf_pixelization`, which carry a :class:`ConvolverState` for
+    this dataset's mask, built once on first use (at construction with ``psf_setup_state``).
     """
 
     def __init__(
@@ -109,14 +109,9 @@ class Imaging:
                     else size,
                     mask,
                 )
+                over_sample_util.check_divisible_by_convolve_size(sizes, s, name)
             except exc.GridException as error:
                 raise exc.DatasetException(f"{name}: {error}") from None
-            if np.any(sizes % s):
-                raise exc.DatasetException(
-                    f"{name} must be divisible by convolve size {s}: light sampled at k x k points "
-                    f"per pixel is pre-binned to s x s fine pixels. Got sizes "
-                    f"{np.unique(sizes[sizes % s != 0]).tolist()}."
-                )
         s_psf_needed = max(s_lp, s_pix)
         if psf is not None:
             if not isinstance(psf, Convolver):
@@ -141,18 +136,6 @@ class Imaging:
                     )
             if use_normalized_psf:
                 psf = psf.normalized
-            else:
-                # The dataset holds its own Convolver: the state a convolver builds lazily ties
-                # it to one mask, so sharing the caller's would break the caller's next dataset.
-                state = psf.state
-                if state is not None and not state.mask.is_same_as(mask):
-                    state = None
-                psf = Convolver(
-                    psf.kernel,
-                    state=state,
-                    use_fft=psf.use_fft,
-                    convolve_over_sample_size=psf.convolve_over_sample_size,
-                )
         elif s_psf_needed > 1:
             raise exc.DatasetException(
                 f"convolve_over_sample_size > 1 (lp={s_lp}, pixelization={s_pix}) needs an "
@@ -184,6 +167,9 @@ class Imaging:
                     f"noise_covariance_matrix has shape {np.shape(noise_covariance_matrix)} but the "
                     f"mask has {n} unmasked pixels, so ({n}, {n}) (slim order) was expected."
                 )
+        if psf is not None and psf.state is not None and not psf.state.mask.is_same_as(mask):
+            # A state belongs to its mask: the dataset's PSF either has one for this mask or none.
+            psf = psf.with_state(None)
         if psf is not None and psf_setup_state and psf.state is None:
             psf = psf.with_state_for(mask)
         if sparse_operator is not None:
@@ -263,39 +249,43 @@ class Imaging:
             return Array2D(size.native.array[~self.mask.array], self.mask)
         return size
 
+    def _psf_with_state_from(self, psf: Convolver) -> Convolver:
+        """``psf`` holding a state for this dataset's mask and blurring grid."""
+        blurring_mask = self.grids.blurring_mask
+        state = psf.state
+        if (
+            state is not None
+            and state.mask.is_same_as(self.mask)
+            and state.blurring_mask.is_same_as(blurring_mask)
+        ):
+            return psf
+        return psf.with_state_for(self.mask, blurring_mask)
+
     @cached_property
     def psf_pixelization(self) -> Convolver | None:
         """
-        The PSF used for pixelizations: the dataset's PSF, or its native block sum when the
-        pixelization channel is native (``s_pixelization = 1``) and the PSF oversampled. Built
-        once (with its state when ``psf_setup_state``).
+        The PSF of pixelizations, with a state for the mask: the dataset's PSF, or its native
+        block sum when the pixelization channel is native (``s_pixelization = 1``) and the PSF
+        oversampled.
         """
-        if (
-            self.psf is None
-            or self.psf.convolve_over_sample_size == self.convolve_over_sample_size_pixelization
-        ):
-            return self.psf
-        psf = self.psf.native_psf_from()
-        return psf.with_state_for(self.mask) if self.psf_setup_state else psf
+        if self.psf is None:
+            return None
+        if self.psf.convolve_over_sample_size == self.convolve_over_sample_size_pixelization:
+            return self._psf_with_state_from(self.psf)
+        return self._psf_with_state_from(self.psf.native_psf_from())
 
     @cached_property
     def psf_lp(self) -> Convolver | None:
         """
-        The PSF used for light profiles: the dataset's PSF, or, when the light-profile channel is
-        native (``s_lp = 1``) while the PSF is oversampled for pixelizations, its native block sum
-        with a state on the mask and ``grids.blurring`` (built once).
+        The PSF of light profiles, with a state for the mask and ``grids.blurring``: the
+        dataset's PSF, or, when the light-profile channel is native (``s_lp = 1``) while the PSF
+        is oversampled for pixelizations, its native block sum.
         """
-        if (
-            self.psf is None
-            or self.psf.convolve_over_sample_size == self.convolve_over_sample_size_lp
-        ):
-            return self.psf
-        native = self.psf.native_psf_from()
-        return Convolver(
-            native.kernel,
-            state=native.state_from(self.mask, self.grids.blurring.mask),
-            use_fft=self.psf.use_fft,
-        )
+        if self.psf is None:
+            return None
+        if self.psf.convolve_over_sample_size == self.convolve_over_sample_size_lp:
+            return self._psf_with_state_from(self.psf)
+        return self._psf_with_state_from(self.psf.native_psf_from())
 
     def _with(self, **changes) -> "Imaging":
         kwargs = dict(
@@ -382,15 +372,6 @@ class Imaging:
             )
         data = Array2D(self.data.native.array, mask)
         noise_map = Array2D(self.noise_map.native.array, mask)
-        psf = (
-            None
-            if self.psf is None
-            else Convolver(
-                self.psf.kernel,
-                use_fft=self.psf.use_fft,
-                convolve_over_sample_size=self.psf.convolve_over_sample_size,
-            )
-        )
         covariance = self.noise_covariance_matrix
         if covariance is not None:
             # Rows / columns are the current slim pixels: keep those the new mask keeps.
@@ -399,7 +380,6 @@ class Imaging:
         return self._with_sparse_operator_rebuilt(
             data=data,
             noise_map=noise_map,
-            psf=psf,
             noise_covariance_matrix=covariance,
             over_sample_size_lp=self._sizes_transferred(self.over_sample_size_lp, mask),
             over_sample_size_pixelization=self._sizes_transferred(
@@ -499,17 +479,12 @@ class Imaging:
                 if s is not None and s > 1
             ]
             s_arg = given[0] if given else None
-            _, header = fits_util.hdu_from(psf_path, psf_hdu)
-            header_s = int(header["OVERSAMP"]) if "OVERSAMP" in header else None
-            if str(header.get("EXTNAME", "")).upper().startswith("DET_"):
-                header_s = 1
-            s = s_arg if s_arg is not None else (header_s or 1)
-            has_scales = any(k in header for k in ("PIXELSCL", "PIXSCALE")) or (
-                fits_util.header_geometry_from(header)[0] is not None
-            )
-            if psf_pixel_scales is None and not has_scales:
-                psf_pixel_scales = (data.pixel_scales[0] / s, data.pixel_scales[1] / s)
             try:
+                _, header = fits_util.hdu_from(psf_path, psf_hdu)
+                info = fits_util.psf_header_info_from(header)
+                s = s_arg if s_arg is not None else (info.convolve_over_sample_size or 1)
+                if psf_pixel_scales is None and info.pixel_scales is None:
+                    psf_pixel_scales = (data.pixel_scales[0] / s, data.pixel_scales[1] / s)
                 psf = Convolver.from_fits(
                     psf_path,
                     hdu=psf_hdu,

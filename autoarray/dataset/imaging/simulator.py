@@ -98,9 +98,9 @@ class SimulatorImaging:
             scales = (image.pixel_scales[0] * s, image.pixel_scales[1] * s)
             fine = fine_values_from_native_frame(values, s)
         mask = Mask2D.all_false(native_shape, scales, image.origin)
-        psf = self.psf.with_state_for(mask)
-        blurring = np.zeros(psf.state.pixels_in_blurring_mask * s * s)
-        return psf.convolved_image_from(fine, blurring, mask=mask)
+        state = self.psf.state_from(mask)
+        values = state.image_values_from(fine, None)
+        return Array2D(state.convolved_columns_from(values, self.psf.use_fft)[:, 0], mask)
 
     def via_image_from(
         self, image: Array2D, over_sample_size=None, image_is_convolved=False

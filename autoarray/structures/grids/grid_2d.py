@@ -6,8 +6,8 @@ import numpy as np
 
 from autoarray import check_util, exc
 from autoarray.mask.mask_2d import Mask2D, MaskGeometry, _array_protocol_from
-from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.over_sampling.over_sampler import OverSampler
 
 __all__ = ["Grid2D"]
 

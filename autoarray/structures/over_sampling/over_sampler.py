@@ -4,8 +4,10 @@ from functools import cached_property
 
 import numpy as np
 
+from autoarray import exc
 from autoarray.mask.mask_2d import Mask2D
-from autoarray.operators.over_sampling import over_sample_util
+from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.over_sampling import over_sample_util
 
 __all__ = ["OverSampler"]
 
@@ -36,8 +38,6 @@ class OverSampler:
             # Sizes given on another mask: pick them up pixel by pixel through the native frame
             # (never by slim position, which would put them on the wrong pixels).
             if sub_mask.shape_native != mask.shape_native:
-                from autoarray import exc
-
                 raise exc.GridException(
                     f"An adaptive over_sample_size on a mask of shape {sub_mask.shape_native} "
                     f"cannot be used on a mask of shape {mask.shape_native}."
@@ -67,12 +67,8 @@ class OverSampler:
 
     def binned_array_2d_from(self, array, xp=np):
         """Return the per-pixel mean of values on the sub-pixels, as an ``Array2D``."""
-        from autoarray.structures.arrays.array_2d import Array2D
-
         values = array.array if hasattr(array, "array") else array
         if values.shape[0] != self.sub_total:
-            from autoarray import exc
-
             raise exc.GridException(
                 f"binned_array_2d_from expects {self.sub_total} sub-pixel values (sum of k_i^2), "
                 f"got {values.shape[0]}."

@@ -3,7 +3,7 @@ import pytest
 
 import autoarray as aa
 from autoarray import exc
-from autoarray.operators.over_sampling import over_sample_util
+from autoarray.structures.over_sampling import over_sample_util
 
 T, F = True, False
 
@@ -216,7 +216,7 @@ class TestBinnedToConvolveSize:
         values = np.zeros(int(np.sum(sizes**2)))
         with pytest.raises(
             exc.GridException,
-            match=rf"divisible by convolve_over_sample_size={s}; got sizes {shown}",
+            match=rf"multiple of convolve_over_sample_size={s}.*Got over_sample_size {shown}",
         ):
             over_sample_util.binned_to_convolve_size_from(values, sizes, s)
 

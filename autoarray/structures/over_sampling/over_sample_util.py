@@ -14,9 +14,11 @@ Conventions
 import numpy as np
 
 from autoarray import check_util, exc
+from autoarray.structures.arrays.array_2d import Array2D
 
 __all__ = [
     "sub_size_array_from",
+    "check_divisible_by_convolve_size",
     "sub_slim_starts_from",
     "grid_2d_slim_over_sampled_from",
     "binned_array_from",
@@ -69,6 +71,36 @@ def sub_size_array_from(over_sample_size, pixels_in_mask: int) -> np.ndarray:
             f"Every over_sample_size must be >= 1, got a minimum of {sizes.min()}."
         )
     return sizes
+
+
+def check_divisible_by_convolve_size(
+    sub_size, convolve_over_sample_size: int, name: str = "over_sample_size"
+):
+    """
+    Raise ``GridException`` unless every over-sample size ``k_i`` is a multiple of ``s``: the one
+    check of the rule that light sampled at ``k x k`` points per pixel is pre-binned (mean) to
+    ``s x s`` fine pixels for a PSF oversampled by ``s = convolve_over_sample_size``.
+
+    Parameters
+    ----------
+    sub_size : array_like of int
+        The (N,) over-sample sizes ``k_i``.
+    convolve_over_sample_size : int
+        ``s``.
+    name : str
+        The argument's name in the message (e.g. ``"over_sample_size_lp"``).
+    """
+    s = int(convolve_over_sample_size)
+    sub_size = np.asarray(sub_size, dtype=np.int64)
+    bad = np.unique(sub_size[sub_size % s != 0])
+    if bad.size:
+        suggestion = int(-(-bad[0] // s) * s)
+        raise exc.GridException(
+            f"{name} must be a multiple of convolve_over_sample_size={s}: light sampled at k x k "
+            f"points per pixel is pre-binned (mean) to s x s fine pixels, so k / s must be an "
+            f"integer. Got {name} {bad.tolist()} with convolve_over_sample_size={s}; use a "
+            f"multiple of {s}, e.g. {suggestion}."
+        )
 
 
 def sub_slim_starts_from(sub_size: np.ndarray) -> np.ndarray:
@@ -177,12 +209,7 @@ def binned_to_convolve_size_from(values, sub_size, convolve_over_sample_size: in
         convolve_over_sample_size, "convolve_over_sample_size", exc.GridException
     )
     sub_size = np.asarray(sub_size, dtype=np.int64)
-    bad = sub_size % s != 0
-    if np.any(bad):
-        raise exc.GridException(
-            f"Every over_sample_size must be divisible by convolve_over_sample_size={s}; "
-            f"got sizes {np.unique(sub_size[bad]).tolist()}. Use multiples of {s}."
-        )
+    check_divisible_by_convolve_size(sub_size, s)
     _check_sample_count(values, sub_size, "binned_to_convolve_size_from")
     n = sub_size.shape[0]
     if n and np.all(sub_size == s):
@@ -251,8 +278,6 @@ def over_sample_size_via_radial_bins_from(grid, sub_size_list, radial_list, cent
     Array2D
         Integer sizes on the grid's mask.
     """
-    from autoarray.structures.arrays.array_2d import Array2D
-
     sub_sizes = [
         check_util.positive_int_from(v, "sub_size_list entry", exc.GridException)
         for v in sub_size_list
