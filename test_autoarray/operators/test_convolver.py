@@ -606,3 +606,49 @@ class TestFactories:
         aa.Array2D.no_mask(np.ones((3, 3)), 0.1).output_to_fits(tmp_path / "psf.fits")
         with pytest.raises(exc.KernelException, match=r"pixel_scales=\(0\.2, 0\.2\) conflicts"):
             aa.Convolver.from_fits(tmp_path / "psf.fits", hdu=0, pixel_scales=0.2)
+
+
+# --------------------------------------------------------------------------- threads
+
+
+def test__one_convolver_shared_by_threads_on_two_masks_gives_each_call_its_own_answer():
+    """
+    Four threads share one state-less convolver and alternate between two masks with the same
+    number of unmasked pixels (the case that once raced on a cached state). Every result must be
+    the brute-force convolution of its own mask.
+    """
+    import threading
+
+    rng = np.random.default_rng(3)
+    kernel = rng.random((5, 5))
+    base = np.ones((14, 14), dtype=bool)
+    mask_arrays = [base.copy(), base.copy()]
+    mask_arrays[0][3:9, 3:9] = False
+    mask_arrays[1][5:11, 4:10] = False
+    masks = [aa.Mask2D(m, pixel_scales=0.1) for m in mask_arrays]
+    assert masks[0].pixels_in_mask == masks[1].pixels_in_mask
+    images = [rng.random(m.pixels_in_mask) for m in masks]
+    expected = [brute_force_from(m, kernel, image) for m, image in zip(mask_arrays, images)]
+    conv = aa.Convolver.no_mask(kernel, 0.1)
+    errors, wrong = [], []
+
+    def work(worker):
+        for i in range(40):
+            j = (i + worker) % 2
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # no blurring image on purpose
+                    out = conv.convolved_image_from(images[j], None, mask=masks[j])
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+                continue
+            if not np.allclose(out.array, expected[j], atol=1e-12):
+                wrong.append((worker, i))
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and wrong == []
+    assert conv.state is None
