@@ -27,6 +27,7 @@ import scipy.sparse
 
 from autoarray import check_util, exc, fits_util
 from autoarray.device_cache import DeviceArrayCache
+from autoarray.jax_util import is_jax_array
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
 from autoarray.structures.arrays.array_2d import Array2D
@@ -46,15 +47,174 @@ REAL_SPACE_MAX_TAPS = 20
 # the number of columns. Measured crossover: 0.054, 0.051, 0.035 for s = 1, 2, 4.
 SPARSE_MAX_DENSITY = 0.04
 
+# ``normalize=True`` refuses a kernel whose |sum| is below this fraction of sum |values|.
+NORMALIZE_MIN_RELATIVE_SUM = 1e-8
+
+# A PSF used for fitting with more than this fraction of sum |values| in its outermost ring of
+# samples is truncated by its shape: the PSF wings beyond it are lost (warned).
+TRUNCATED_RING_FRACTION = 1e-3
+
+# A PSF used for fitting whose negative values exceed this fraction of its positive ones is
+# warned about.
+NEGATIVE_LOBE_FRACTION = 0.01
+
 # The NumPy FFT engine transforms at most this many bytes of phase frames at once, so a mapping
 # matrix with many columns is convolved in column chunks of bounded memory.
 FFT_MAX_CHUNK_BYTES = 64 * 2**20
 
 
-def _slim_values_from(values):
-    """The slim values of an ``Array2D``; any other input is returned unchanged."""
-    if isinstance(values, Array2D):
-        return values.slim.array
+def kernel_values_from(kernel) -> np.ndarray:
+    """
+    Return the values of a kernel as a new float64 2D array, after the checks every kernel gets.
+
+    Parameters
+    ----------
+    kernel : Array2D or numpy.ndarray
+        The kernel.
+
+    Raises
+    ------
+    TypeError
+        If ``kernel`` is neither an ``Array2D`` nor a NumPy array.
+    KernelException
+        If it is not a non-empty 2D array of finite real numbers.
+    """
+    if isinstance(kernel, Array2D):
+        values = kernel.native.array
+    elif isinstance(kernel, np.ndarray):
+        values = kernel
+    else:
+        raise TypeError(
+            f"kernel must be an Array2D or a 2D numpy array of real numbers, got "
+            f"{type(kernel).__name__}."
+        )
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        raise exc.KernelException(
+            f"kernel values must be real numbers, got dtype {values.dtype}"
+            + (" (take the real part or the modulus first)." if values.dtype.kind == "c" else ".")
+        )
+    if values.ndim != 2 or values.size == 0:
+        raise exc.KernelException(f"kernel must be a non-empty 2D array, got shape {values.shape}.")
+    if not np.all(np.isfinite(values)):
+        raise exc.KernelException("kernel values must be finite; the kernel holds NaN or inf.")
+    return np.array(values, dtype=np.float64)
+
+
+def warn_if_psf_questionable(values: np.ndarray):
+    """
+    Warn about a PSF that would fit data but is probably not what the user meant.
+
+    * Truncated: more than ``TRUNCATED_RING_FRACTION`` of ``sum |values|`` lies in the kernel's
+      outermost ring of samples (kernels of at least 3 x 3): the PSF continues beyond the array
+      and its wings are cut (a PSF computed on a wide field and cut to a small shape, or a factor
+      ``s`` so large that the kernel spans only a few native pixels).
+    * A negative total, or negative lobes holding more than ``NEGATIVE_LOBE_FRACTION`` of the
+      positive flux (e.g. a difference of PSFs, or an over-subtracted background).
+    """
+    total = float(np.abs(values).sum())
+    if total == 0.0:
+        return
+    if min(values.shape) >= 3:
+        fraction = (total - float(np.abs(values[1:-1, 1:-1]).sum())) / total
+        if fraction > TRUNCATED_RING_FRACTION:
+            warnings.warn(
+                f"The PSF of shape {values.shape} holds {fraction:.2g} of its |flux| in its "
+                f"outermost ring of samples (more than {TRUNCATED_RING_FRACTION:g}): it is cut by "
+                "the array's shape and its wings are lost. Use a larger kernel (a wider field of "
+                "view) if the PSF extends further.",
+                UserWarning,
+                stacklevel=3,
+            )
+    positive = float(values[values > 0].sum())
+    negative = float(-values[values < 0].sum())
+    if negative > positive or negative > NEGATIVE_LOBE_FRACTION * positive:
+        warnings.warn(
+            f"The PSF has negative values summing to {-negative:.3g} against {positive:.3g} "
+            f"positive (total {positive - negative:.3g}): a PSF is a non-negative distribution of "
+            "light. Check it is not a difference of PSFs or background-subtracted below zero.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def check_native_kernel_is_odd(kernel_shape, convolve_over_sample_size: int):
+    """
+    Raise ``KernelException`` for an even native-resolution (``s = 1``) kernel: its centre falls
+    between pixels, so no convolution at the detector's resolution can be centred on it.
+    """
+    if convolve_over_sample_size == 1 and (kernel_shape[0] % 2 == 0 or kernel_shape[1] % 2 == 0):
+        raise exc.KernelException(
+            f"A native-resolution kernel (convolve_over_sample_size=1) must have odd dimensions so "
+            f"it has a central pixel, got shape {tuple(kernel_shape)}. Resample it to an odd shape "
+            "about its centre, or, for an STPSF / WebbPSF file, pass the oversampled product (the "
+            "OVERSAMP extension, with convolve_over_sample_size=s) instead of the detector-sampled "
+            "one."
+        )
+
+
+def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
+    """
+    Return the raw values of a convolution input after the checks every input gets.
+
+    Parameters
+    ----------
+    values : numpy.ndarray, scipy.sparse array, Array2D or jax.Array
+        The input.
+    name : str
+        Its name in messages.
+    xp : module
+        ``numpy`` or ``jax.numpy``.
+    mask : Mask2D, optional
+        The mask an ``Array2D`` input must be on (its values are taken in slim order).
+    oversampled : bool
+        The input holds fine values (``s > 1``), which no ``Array2D`` holds.
+
+    Raises
+    ------
+    TypeError
+        For any other type (lists, None, ...).
+    KernelException
+        For an ``Array2D`` on another mask (or any ``Array2D`` of fine values), complex or
+        non-numeric values, or (NumPy inputs) NaN or inf. JAX inputs are not checked for
+        finiteness: inside ``jax.jit`` they are traced, and the caller's contract is finite values.
+    """
+    if isinstance(values, Array2D) and oversampled:
+        raise exc.KernelException(
+            f"{name} is an Array2D, but with an oversampled PSF the values are s x s fine values "
+            "per pixel in per-pixel sub-block order, which no Array2D holds: pass them as a 1D "
+            "numpy array (e.g. light evaluated on grid.over_sampled and pre-binned)."
+        )
+    if isinstance(values, Array2D) and mask is not None:
+        if not values.mask.is_same_as(mask):
+            raise exc.KernelException(
+                f"{name} is an Array2D on {values.mask!r}, but the convolver's state was built for "
+                f"{mask!r}; its values would be used in the wrong pixels. Re-mask it on the state's "
+                "mask (Array2D(values.native, mask)) or build the state for its mask."
+            )
+        values = values.slim.array
+    if scipy.sparse.issparse(values):
+        raw = values.data
+    elif isinstance(values, np.ndarray) or is_jax_array(values):
+        raw = values
+    else:
+        raise TypeError(
+            f"{name} must be a numpy array, a scipy.sparse matrix, an Array2D or a JAX array of "
+            f"real numbers, got {type(values).__name__}."
+        )
+    if raw.dtype.kind not in "iuf":
+        detail = (
+            ": complex values are not convolved (an FFT would drop the imaginary part)."
+            if raw.dtype.kind == "c"
+            else "."
+        )
+        raise exc.KernelException(f"{name} must hold real numbers, got dtype {raw.dtype}{detail}")
+    if xp is np and not is_jax_array(raw) and raw.size and not np.isfinite(raw.sum()):
+        bad = np.flatnonzero(~np.isfinite(np.asarray(raw).ravel()))
+        raise exc.KernelException(
+            f"{name} holds {bad.size} NaN or inf values (the first at flat index {bad[0]}): a "
+            "convolution would spread them to every output. Mask those pixels or fix the values."
+        )
     return values
 
 
@@ -150,15 +310,8 @@ class ConvolverState:
         s = check_util.positive_int_from(
             convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
         )
-        kernel_native = np.array(
-            kernel.native.array if isinstance(kernel, Array2D) else kernel, dtype=np.float64
-        )
-        if s == 1 and (kernel_native.shape[0] % 2 == 0 or kernel_native.shape[1] % 2 == 0):
-            raise exc.KernelException(
-                f"A native-resolution kernel (convolve_over_sample_size=1) must have odd "
-                f"dimensions so it has a central pixel, got shape {kernel_native.shape}. Trim or "
-                "resample it to an odd shape."
-            )
+        kernel_native = kernel_values_from(kernel)
+        check_native_kernel_is_odd(kernel_native.shape, s)
         if s > 1 and isinstance(kernel, Array2D):
             expected = (mask.pixel_scales[0] / s, mask.pixel_scales[1] / s)
             if not np.allclose(kernel.pixel_scales, expected, rtol=1e-6, atol=0.0):
@@ -333,7 +486,9 @@ class ConvolverState:
             If a length does not match the state's masks.
         """
         s = self.convolve_over_sample_size
-        values = _slim_values_from(image)
+        values = _input_values_from(
+            image, "The image", xp, self.mask if s == 1 else None, oversampled=s > 1
+        )
         n_expected = self.pixels_in_mask * s * s
         n = values.shape[0] if values.ndim == 1 else -1
         if n != n_expected:
@@ -354,7 +509,13 @@ class ConvolverState:
         if blurring_image is None:
             blur = xp.zeros(n_blur, dtype=values.dtype)
         else:
-            blur = _slim_values_from(blurring_image)
+            blur = _input_values_from(
+                blurring_image,
+                "The blurring image",
+                xp,
+                self.blurring_mask if s == 1 else None,
+                oversampled=s > 1,
+            )
             if blur.ndim != 1 or blur.shape[0] != n_blur:
                 raise exc.KernelException(
                     f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
@@ -376,6 +537,11 @@ class ConvolverState:
             If the shapes do not match the state's masks.
         """
         s = self.convolve_over_sample_size
+        mapping_matrix = _input_values_from(mapping_matrix, "The mapping matrix", xp)
+        if blurring_mapping_matrix is not None:
+            blurring_mapping_matrix = _input_values_from(
+                blurring_mapping_matrix, "The blurring mapping matrix", xp
+            )
         n_expected = self.pixels_in_mask * s * s
         if mapping_matrix.ndim != 2 or mapping_matrix.shape[0] != n_expected:
             hint = ""
@@ -643,14 +809,9 @@ class Convolver:
                 f"kernel must be an Array2D, got {type(kernel).__name__}; build the convolver "
                 "with Convolver.no_mask(values, pixel_scales=...)."
             )
-        values = np.asarray(kernel.native.array, dtype=np.float64)
-        if values.ndim != 2 or values.size == 0:
-            raise exc.KernelException(
-                f"kernel must be a non-empty 2D array, got shape {values.shape}."
-            )
-        if not np.all(np.isfinite(values)):
-            raise exc.KernelException("kernel values must be finite; the kernel holds NaN or inf.")
+        values = kernel_values_from(kernel)
         s = self.convolve_over_sample_size
+        check_native_kernel_is_odd(values.shape, s)
         total = float(values.sum())
         if s > 1 and not normalize and 0.5 * s * s <= total <= 1.5 * s * s:
             raise exc.KernelException(
@@ -665,8 +826,13 @@ class Convolver:
             raise exc.KernelException(f"use_fft must be True, False or None, got {use_fft!r}.")
         if normalize:
             total = values.sum()
-            if total == 0.0:
-                raise exc.KernelException("Cannot normalize a kernel whose values sum to zero.")
+            if abs(total) < NORMALIZE_MIN_RELATIVE_SUM * np.abs(values).sum():
+                raise exc.KernelException(
+                    f"Cannot normalize a kernel whose values sum to ~0 ({total:.3g}, against "
+                    f"{np.abs(values).sum():.3g} for the sum of |values|): dividing by the sum would "
+                    "scale it by an arbitrary huge factor. A PSF sums to ~1; a difference of PSFs "
+                    "is not one. Pass the PSF itself."
+                )
             values = values / total
         self.kernel = Array2D(
             values, Mask2D.all_false(values.shape, kernel.pixel_scales, kernel.origin)

@@ -46,7 +46,8 @@ def kernel(shape=(6, 6), seed=5, total=1.0):
     return k * (total / k.sum())
 
 
-def psf_fine(s, shape=(6, 6), normalize=False):
+def psf_fine(s, shape=None, normalize=False):
+    shape = shape or ((6, 6) if s > 1 else (5, 5))  # a native kernel must be odd
     return aa.Convolver.no_mask(
         kernel(shape), FINE[s], convolve_over_sample_size=s, normalize=normalize
     )
@@ -528,6 +529,7 @@ class TestDefaultInvariance:
     def test__convolved_images_identical_and_equal_to_scipy(self):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
+            warnings.filterwarnings("ignore", "The PSF of shape.*outermost ring", UserWarning)
             a, b = convolved_native(self.plain()), convolved_native(self.explicit())
         assert np.array_equal(a.slim.array, b.slim.array)
         # Independent reference: the binned light on mask + blurring pixels of the native frame.

@@ -398,15 +398,15 @@ class TestGuards:
             aa.Convolver(conv.kernel, state=conv.state_from(self.mask), normalize=True)
 
     @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 2)])
-    def test__even_native_kernel(self, shape):
-        conv = aa.Convolver.no_mask(np.ones(shape), 0.1)
-        message = re.escape(
-            f"must have odd dimensions so it has a central pixel, got shape {shape}"
+    def test__even_native_kernel_is_refused_at_construction(self, shape):
+        message = (
+            re.escape(f"must have odd dimensions so it has a central pixel, got shape {shape}")
+            + ".*pass the oversampled product"
         )
         with pytest.raises(exc.KernelException, match=message):
-            conv.state_from(self.mask)
+            aa.Convolver.no_mask(np.ones(shape), 0.1)
         with pytest.raises(exc.KernelException, match=message):
-            conv.convolved_image_from(self.image, None, mask=self.mask)
+            aa.ConvolverState(np.ones(shape), self.mask)
 
     def test__wrong_image_length(self):
         conv = aa.Convolver.no_mask(self.kernel, 0.1).with_state_for(self.mask)
@@ -459,11 +459,22 @@ class TestGuards:
 
     def test__normalize_zero_sum_kernel(self):
         values = np.array([[1.0, -1.0, 0.0]] * 3)
-        with pytest.raises(exc.KernelException, match="sum to zero"):
+        with pytest.raises(exc.KernelException, match=r"sum to ~0 \(0, against 6 "):
             aa.Convolver.no_mask(values, 0.1, normalize=True)
         conv = aa.Convolver.no_mask(values, 0.1)  # fine without normalize
-        with pytest.raises(exc.KernelException, match="sum to zero"):
+        with pytest.raises(exc.KernelException, match="sum to ~0"):
             conv.normalized  # noqa: B018
+
+    def test__normalize_refuses_a_difference_of_psfs_summing_to_round_off(self):
+        # k - k.mean(): sums to ~1e-17, which normalisation would turn into a 1e16 x kernel
+        k = aa.Convolver.from_gaussian((5, 5), 0.1, 0.1).native
+        values = k - k.mean()
+        assert abs(values.sum()) < 1e-12
+        with pytest.raises(exc.KernelException, match="sum to ~0.*difference of PSFs"):
+            aa.Convolver.no_mask(values, 0.1, normalize=True)
+        # a kernel summing to 1e-7 of its |values| is still a kernel with a sum: accepted
+        values[2, 2] += 1e-7 * np.abs(values).sum()
+        aa.Convolver.no_mask(values, 0.1, normalize=True)
 
     def test__use_fft_must_be_bool_or_none(self):
         with pytest.raises(exc.KernelException, match="use_fft must be True, False or None"):

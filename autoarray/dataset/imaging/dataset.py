@@ -7,7 +7,7 @@ import numpy as np
 from autoarray import check_util, exc, fits_util
 from autoarray.dataset.grids import GridsDataset
 from autoarray.mask.mask_2d import Mask2D
-from autoarray.operators.convolver import Convolver
+from autoarray.operators.convolver import Convolver, warn_if_psf_questionable
 from autoarray.structures.arrays.array_2d import Array2D
 from autoarray.structures.over_sampling import over_sample_util
 
@@ -134,6 +134,7 @@ class Imaging:
                         f"convolve_over_sample_size={s_psf_needed} it must be sampled at the "
                         f"data's pixel scales {data.pixel_scales} / {s_psf_needed} = {expected}."
                     )
+            warn_if_psf_questionable(psf.native)
             if use_normalized_psf:
                 psf = psf.normalized
         elif s_psf_needed > 1:
