@@ -7,7 +7,7 @@ from numbers import Real
 import numpy as np
 
 from autoarray import exc
-from autoarray.inversion import inversion_util
+from autoarray.inversion import regularization_util
 
 __all__ = ["Constant"]
 
@@ -28,7 +28,7 @@ class Constant:
     Notes
     -----
     ``B^T B`` is singular (a constant source has no gradient), so
-    :data:`inversion_util.REGULARIZATION_DIAGONAL` (1e-8) is added to its diagonal: ``ln det H``
+    :data:`autoarray.inversion.regularization_util.REGULARIZATION_DIAGONAL` (1e-8) is added to its diagonal: ``ln det H``
     in the evidence is then finite, and the reconstruction is unchanged to ~1e-8 relative.
 
     Raises
@@ -57,6 +57,6 @@ class Constant:
 
     def regularization_matrix_from(self, mesh) -> np.ndarray:
         """The (pixels, pixels) regularization matrix of ``mesh`` (dense, symmetric, PD)."""
-        return inversion_util.constant_regularization_matrix_from(
+        return regularization_util.constant_regularization_matrix_from(
             self.coefficient, mesh.neighbour_pairs, mesh.pixels
         )

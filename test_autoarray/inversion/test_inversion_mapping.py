@@ -81,7 +81,7 @@ def test_operated_mapping_matrix_column_matches_brute_force_at_s_1():
 def test_default_invariance_at_s_1_is_bit_for_bit_the_native_path():
     dataset = dataset_from(s=1)
     mapper = mapper_from(dataset)
-    inversion = aa.InversionImaging(
+    inversion = aa.InversionImagingMapping(
         data=dataset.data,
         noise_map=dataset.noise_map,
         operated_mapping_matrix_list=[
@@ -157,19 +157,21 @@ def test_pixelization_grid_on_another_mask_raises():
 def test_inversion_shape_checks():
     n = MASK.pixels_in_mask
     with pytest.raises(exc.InversionException, match=r"operated mapping matrix of block has shape"):
-        aa.InversionImaging(np.ones(n), np.ones(n), [np.ones((n - 1, 2))], label_list=["block"])
+        aa.InversionImagingMapping(
+            np.ones(n), np.ones(n), [np.ones((n - 1, 2))], label_list=["block"]
+        )
     with pytest.raises(exc.InversionException, match=r"regularization matrix of linear object 0"):
-        aa.InversionImaging(np.ones(n), np.ones(n), [np.ones((n, 2))], [np.eye(3)])
+        aa.InversionImagingMapping(np.ones(n), np.ones(n), [np.ones((n, 2))], [np.eye(3)])
     with pytest.raises(exc.InversionException, match="at least one linear object"):
-        aa.InversionImaging(np.ones(n), np.ones(n), [])
+        aa.InversionImagingMapping(np.ones(n), np.ones(n), [])
     with pytest.raises(exc.InversionException, match=r"same length, got shapes"):
-        aa.InversionImaging(np.ones(n), np.ones(n + 1), [np.ones((n, 1))])
+        aa.InversionImagingMapping(np.ones(n), np.ones(n + 1), [np.ones((n, 1))])
 
 
 def test_zero_unregularized_column_raises():
     rng = np.random.default_rng(1)
     n = MASK.pixels_in_mask
-    inversion = aa.InversionImaging(
+    inversion = aa.InversionImagingMapping(
         rng.normal(size=n),
         np.ones(n),
         [rng.normal(size=(n, 1)), np.zeros((n, 1))],
@@ -186,7 +188,7 @@ def test_degenerate_columns_raise():
     rng = np.random.default_rng(2)
     n = MASK.pixels_in_mask
     column = rng.normal(size=(n, 1))
-    inversion = aa.InversionImaging(
+    inversion = aa.InversionImagingMapping(
         rng.normal(size=n), np.ones(n), [column, 2.0 * column], label_list=["a", "b"]
     )
     with pytest.raises(exc.InversionException, match=r"F \+ H .* (singular|not positive definite)"):
@@ -207,7 +209,7 @@ def regularized_inversion(s=2, positive=False, coefficient=0.5):
     rng = np.random.default_rng(5)
     n = MASK.pixels_in_mask
     linear_column = rng.uniform(0.0, 1.0, (n, 1))
-    inversion = aa.InversionImaging(
+    inversion = aa.InversionImagingMapping(
         data=dataset.data,
         noise_map=dataset.noise_map,
         operated_mapping_matrix_list=[
@@ -278,7 +280,7 @@ def test_unregularized_inversion_evidence_is_the_likelihood():
     n = MASK.pixels_in_mask
     columns = rng.uniform(0.0, 1.0, (n, 2))
     data = columns @ np.array([1.5, -0.3]) + 0.01 * rng.normal(size=n)
-    inversion = aa.InversionImaging(data, np.ones(n), [columns[:, :1], columns[:, 1:]])
+    inversion = aa.InversionImagingMapping(data, np.ones(n), [columns[:, :1], columns[:, 1:]])
     np.testing.assert_allclose(
         inversion.reconstruction, np.linalg.lstsq(columns, data, rcond=None)[0], rtol=1e-10
     )

@@ -4,7 +4,7 @@ The sparse formalism of imaging inversions (``ImagingSparseOperator``, ``Inversi
 References: the curvature matrix and data vector from a brute-force dense PSF operator ``K``
 (every fine pixel's unit image convolved with ``scipy.signal.convolve2d`` on the fine frame, then
 the ``s x s`` block mean), and the whole inversion from the mapping formalism
-(``InversionImaging``), at ``s = 1, 2, 3`` with a non-uniform noise map and an asymmetric PSF.
+(``InversionImagingMapping``), at ``s = 1, 2, 3`` with a non-uniform noise map and an asymmetric PSF.
 """
 
 import numpy as np
@@ -99,7 +99,7 @@ def test_curvature_and_data_vector_equal_brute_force(case, engine):
 def test_inversion_equals_mapping_formalism(case, engine):
     s, dataset, mapper, mapping = case
     inversion = aa.inversion_from(dataset.apply_sparse_operator(engine=engine), [mapper])
-    assert isinstance(mapping, aa.InversionImaging)
+    assert isinstance(mapping, aa.InversionImagingMapping)
     assert not isinstance(mapping, aa.InversionImagingSparse)
     assert relative(inversion.curvature_matrix, mapping.curvature_matrix) < 1e-8
     assert relative(inversion.data_vector, mapping.data_vector) < 1e-8

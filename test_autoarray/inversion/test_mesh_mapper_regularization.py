@@ -10,7 +10,7 @@ import scipy.sparse
 
 import autoarray as aa
 from autoarray import exc
-from autoarray.inversion import inversion_util
+from autoarray.inversion import mesh_util
 
 
 def bilinear_function(points):
@@ -87,7 +87,7 @@ def test_bad_mesh_shape_raises(shape, error, message):
 
 def test_points_of_zero_extent_raise():
     with pytest.raises(exc.InversionException, match="non-zero extent along both axes"):
-        inversion_util.rectangular_extent_from(np.array([[0.0, 0.0], [0.0, 1.0]]))
+        mesh_util.rectangular_extent_from(np.array([[0.0, 0.0], [0.0, 1.0]]))
 
 
 # ----------------------------------------------------------------------------------- mapper

@@ -9,6 +9,7 @@ from autoarray.dataset.grids import GridsDataset
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators.convolver import Convolver
 from autoarray.operators.over_sampling import over_sample_util
+from autoarray.operators.sparse_operator import ImagingSparseOperator
 from autoarray.structures.arrays.array_2d import Array2D
 
 __all__ = ["Imaging"]
@@ -203,8 +204,6 @@ class Imaging:
 
     @staticmethod
     def _check_sparse_operator(sparse_operator, noise_map, s_pix):
-        from autoarray.inversion.sparse import ImagingSparseOperator
-
         if not isinstance(sparse_operator, ImagingSparseOperator):
             raise exc.DatasetException(
                 f"sparse_operator must be an ImagingSparseOperator (see "
@@ -343,8 +342,6 @@ class Imaging:
         batch_size
             Columns per batch of the ``"w_fft"`` engine.
         """
-        from autoarray.inversion.sparse import ImagingSparseOperator
-
         try:
             operator = ImagingSparseOperator.from_noise_map_and_psf(
                 self.noise_map, self.psf_pixelization, engine=engine, batch_size=batch_size
@@ -352,10 +349,6 @@ class Imaging:
         except exc.InversionException as error:
             raise exc.DatasetException(f"apply_sparse_operator: {error}") from None
         return self._with(sparse_operator=operator)
-
-    def apply_sparse_operator_cpu(self, engine="auto", batch_size=64) -> "Imaging":
-        """The same as :meth:`apply_sparse_operator` (one operator serves NumPy and JAX)."""
-        return self.apply_sparse_operator(engine=engine, batch_size=batch_size)
 
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """
