@@ -64,11 +64,8 @@ class AbstractInversionImaging(ABC):
 
     Parameters
     ----------
-    data : Array2D or numpy.ndarray
-        (N,) data to fit (typically the data minus the blurred light of the non-linear
-        components).
-    noise_map : Array2D or numpy.ndarray
-        (N,) 1-sigma noise.
+    data, noise_map : Array2D or numpy.ndarray
+        (N,) data to fit and its 1-sigma noise.
     object_count : int
         The number of linear objects (a pixelization's mapper, a linear light profile, ...).
     regularization_matrix_list : list of (numpy.ndarray or None), optional

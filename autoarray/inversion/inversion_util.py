@@ -185,10 +185,8 @@ def reconstruction_positive_only_from(factor, data_vector) -> np.ndarray:
 
     Parameters
     ----------
-    factor : numpy.ndarray
-        (S, S) upper Cholesky factor ``U`` of ``F + H`` (:func:`cholesky_factor_from`).
-    data_vector : numpy.ndarray
-        (S,) ``D``.
+    factor, data_vector : numpy.ndarray
+        ``U`` (S, S) and ``D`` (S,), as in :func:`reconstruction_from`.
 
     Returns
     -------

@@ -38,13 +38,14 @@ class InversionImagingSparse(AbstractInversionImaging):
         Per linear object: its (N, S_j) dense operated columns (e.g. a blurred linear light
         profile), or None. Exactly one of the two lists holds each object. Default: all None.
     regularization_matrix_list : list of (numpy.ndarray or None), optional
-        One (S_j, S_j) regularization matrix or None per object. Default: none regularized.
+        One (S_j, S_j) regularization matrix or None (not regularized) per object; default
+        None each.
     linear_obj_list : list, optional
-        The objects themselves (the keys of :attr:`reconstruction_dict`).
+        The objects, the keys of :attr:`reconstruction_dict`.
     settings : SettingsInversion, optional
-        The solver (unconstrained or positive-only).
+        Unconstrained (default) or positive-only solve.
     label_list : list of str, optional
-        A name per object for error messages (default ``"linear object j"``).
+        The objects' names in error messages; default ``"linear object j"``.
 
     Attributes
     ----------

@@ -187,14 +187,20 @@ class ImagingSparseOperator:
         """``1 / sigma^2`` (N,)."""
         return 1.0 / self.noise_map**2
 
-    def _fft_inputs(self, xp=np):
-        """The FFT engine's (mask-only scatter index, gather index, kernel rFFT) for ``xp``."""
+    def _fft_inputs_for(self, xp=np) -> sparse_util.FFTInputs:
+        """The FFT engine's arrays restricted to the mask's fine pixels, as arrays of ``xp``."""
         n_fine = self.pixels_in_mask * self.convolve_over_sample_size**2
         scatter = self.state.scatter_index[:n_fine]
         if xp is not np:
             scatter = self.state.device_arrays.array_for(("scatter", "mask"), scatter)
         _, gather = self.state.indices_for(xp)
-        return scatter, gather, self.state.kernel_rfft_for(xp=xp)
+        return sparse_util.FFTInputs(
+            scatter,
+            gather,
+            self.state.kernel_rfft_for(xp=xp),
+            tuple(self.state.fft_shape),
+            self.state.n_phase,
+        )
 
     # ----------------------------------------------------------------- NumPy algebra
 
@@ -245,16 +251,8 @@ class ImagingSparseOperator:
             return sparse_util.curvature_matrix_via_factored_from(
                 mapping_matrix, self.weighted_operator
             )
-        scatter, gather, kernel_rfft = self._fft_inputs()
         return sparse_util.curvature_matrix_via_w_fft_from(
-            mapping_matrix,
-            self.inverse_variances,
-            scatter,
-            gather,
-            kernel_rfft,
-            self.state.fft_shape,
-            self.state.n_phase,
-            batch_size=self.batch_size,
+            mapping_matrix, self.inverse_variances, self._fft_inputs_for(), self.batch_size
         )
 
     def data_vector_from(self, mapping_matrix, data) -> np.ndarray:
@@ -331,13 +329,6 @@ class ImagingSparseOperator:
 
     # --------------------------------------------------------------------- JAX algebra
 
-    def _jax_static(self, pixels):
-        return dict(
-            frame_shape=tuple(self.state.fft_shape),
-            n_phase=self.state.n_phase,
-            pixels=int(pixels),
-        )
-
     def curvature_matrix_via_jax_from(self, rows, cols, values, pixels: int):
         """
         Return ``F = A^T W A`` with JAX (the ``"w_fft"`` engine); jit-able.
@@ -358,18 +349,14 @@ class ImagingSparseOperator:
         """
         import jax.numpy as jnp
 
-        scatter, gather, kernel_rfft = self._fft_inputs(xp=jnp)
         return sparse_util.curvature_matrix_via_w_fft_jax_from(
             rows,
             cols,
             values,
-            self.device_arrays.array_for(("inverse_variances",), self.inverse_variances),
-            scatter,
-            gather,
-            kernel_rfft,
-            n_fine=self.pixels_in_mask * self.convolve_over_sample_size**2,
+            self._inverse_variances_on_device(),
+            self._fft_inputs_for(jnp),
+            pixels=int(pixels),
             batch_size=self.batch_size,
-            **self._jax_static(pixels),
         )
 
     def data_vector_via_jax_from(self, rows, cols, values, pixels: int, data):
@@ -392,20 +379,17 @@ class ImagingSparseOperator:
         """
         import jax.numpy as jnp
 
-        scatter, gather, kernel_rfft = self._fft_inputs(xp=jnp)
-        inverse_variances = self.device_arrays.array_for(
-            ("inverse_variances",), self.inverse_variances
-        )
         return sparse_util.data_vector_via_jax_from(
             rows,
             cols,
             values,
-            data * inverse_variances,
-            scatter,
-            gather,
-            kernel_rfft,
-            **self._jax_static(pixels),
+            data * self._inverse_variances_on_device(),
+            self._fft_inputs_for(jnp),
+            pixels=int(pixels),
         )
+
+    def _inverse_variances_on_device(self):
+        return self.device_arrays.array_for(("inverse_variances",), self.inverse_variances)
 
 
 def _check_engine(engine):

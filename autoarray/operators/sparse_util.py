@@ -36,6 +36,8 @@ importing :mod:`autoarray.inversion`: :func:`check_mapping_matrix_rows`,
 :func:`symmetric_part_from` and :func:`values_slim_from`.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.linalg.blas
 import scipy.sparse
@@ -47,6 +49,7 @@ from autoarray.operators import convolver_util
 __all__ = [
     "ENGINES",
     "GRAM_DENSE_DENSITY",
+    "FFTInputs",
     "values_slim_from",
     "symmetric_part_from",
     "check_mapping_matrix_rows",
@@ -248,33 +251,50 @@ def curvature_matrix_via_factored_from(
     return symmetric_part_from((operated.T @ operated).toarray())
 
 
-def _w_applied_via_fft_from(
-    columns, inverse_variances, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase, xp
-):
-    """``W X = K^T (N^-1 (K X))`` for dense fine columns ``X`` (N s^2, b), both passes by FFT."""
-    blurred = convolver_util.convolved_columns_via_fft_from(
-        columns, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase, xp=xp
-    )
-    return convolver_util.adjoint_columns_via_fft_from(
-        blurred * inverse_variances[:, None],
-        scatter_index,
-        gather_index,
-        kernel_rfft,
-        frame_shape,
-        n_phase,
-        xp=xp,
-    )
+class FFTInputs(NamedTuple):
+    """
+    What the FFT engine needs to apply ``K`` and ``K^T`` to the mask's fine columns: the
+    arrays of a :class:`autoarray.ConvolverState`, restricted to the mask.
+
+    Attributes
+    ----------
+    scatter_index : numpy.ndarray or jax.Array
+        (N s^2,) flat index of every fine mask value in the ``(s^2, Py, Px)`` phase frames (the
+        mask part of :attr:`autoarray.ConvolverState.scatter_index`).
+    gather_index : numpy.ndarray or jax.Array
+        (N,) :attr:`autoarray.ConvolverState.gather_index`.
+    kernel_rfft : numpy.ndarray or jax.Array
+        :attr:`autoarray.ConvolverState.kernel_rfft`.
+    frame_shape : tuple of int
+        :attr:`autoarray.ConvolverState.fft_shape` (static under ``jax.jit``).
+    n_phase : int
+        ``s^2`` (static under ``jax.jit``).
+    """
+
+    scatter_index: object
+    gather_index: object
+    kernel_rfft: object
+    frame_shape: tuple
+    n_phase: int
+
+
+def _w_applied_via_fft_for(inverse_variances, fft: FFTInputs, xp):
+    """
+    Return the function ``X -> W X = K^T (N^-1 (K X))`` of dense fine columns ``X``
+    (N s^2, b), both passes by FFT with the arrays of ``xp``.
+    """
+
+    def w_applied(columns):
+        blurred = convolver_util.convolved_columns_via_fft_from(columns, *fft, xp=xp)
+        return convolver_util.adjoint_columns_via_fft_from(
+            blurred * inverse_variances[:, None], *fft, xp=xp
+        )
+
+    return w_applied
 
 
 def curvature_matrix_via_w_fft_from(
-    mapping_matrix,
-    inverse_variances,
-    scatter_index,
-    gather_index,
-    kernel_rfft,
-    frame_shape,
-    n_phase: int,
-    batch_size: int = 64,
+    mapping_matrix, inverse_variances, fft: FFTInputs, batch_size: int = 64
 ) -> np.ndarray:
     """
     Return ``F = A^T W A`` with ``W`` applied by FFT to batches of columns (NumPy).
@@ -285,17 +305,8 @@ def curvature_matrix_via_w_fft_from(
         (N s^2, S) ``A``.
     inverse_variances : numpy.ndarray
         (N,) ``1 / sigma^2``.
-    scatter_index : numpy.ndarray
-        (N s^2,) flat index of every fine mask value in the ``(s^2, Py, Px)`` phase frames (the
-        mask part of :attr:`autoarray.ConvolverState.scatter_index`).
-    gather_index : numpy.ndarray
-        (N,) :attr:`autoarray.ConvolverState.gather_index`.
-    kernel_rfft : numpy.ndarray
-        :attr:`autoarray.ConvolverState.kernel_rfft`.
-    frame_shape : tuple of int
-        :attr:`autoarray.ConvolverState.fft_shape`.
-    n_phase : int
-        ``s^2``.
+    fft : FFTInputs
+        The FFT engine's arrays (NumPy).
     batch_size : int
         Columns per batch: memory is ``N s^2 x batch_size``, never ``N s^2 x S``.
 
@@ -304,40 +315,19 @@ def curvature_matrix_via_w_fft_from(
     numpy.ndarray
         (S, S) dense, symmetric.
     """
+    w_applied = _w_applied_via_fft_for(inverse_variances, fft, np)
     csc = scipy.sparse.csc_array(mapping_matrix)
     csr_t = scipy.sparse.csr_array(csc.T)
     n_src = csc.shape[1]
     curvature = np.empty((n_src, n_src))
     for start in range(0, n_src, batch_size):
         columns = csc[:, start : start + batch_size].toarray()
-        weighted = _w_applied_via_fft_from(
-            columns,
-            inverse_variances,
-            scatter_index,
-            gather_index,
-            kernel_rfft,
-            frame_shape,
-            n_phase,
-            np,
-        )
-        curvature[:, start : start + columns.shape[1]] = csr_t @ weighted
+        curvature[:, start : start + columns.shape[1]] = csr_t @ w_applied(columns)
     return symmetric_part_from(curvature)
 
 
 def curvature_matrix_via_w_fft_jax_from(
-    rows,
-    cols,
-    values,
-    inverse_variances,
-    scatter_index,
-    gather_index,
-    kernel_rfft,
-    *,
-    frame_shape,
-    n_phase: int,
-    n_fine: int,
-    pixels: int,
-    batch_size: int = 64,
+    rows, cols, values, inverse_variances, fft: FFTInputs, *, pixels: int, batch_size: int = 64
 ):
     """
     Return ``F = A^T W A`` in JAX: the ``"w_fft"`` engine with ``A`` given by its non-zeros.
@@ -345,23 +335,17 @@ def curvature_matrix_via_w_fft_jax_from(
     Parameters
     ----------
     rows, cols : jax.Array
-        (nnz,) int row and column of every non-zero of the (``n_fine``, ``pixels``) ``A``.
+        (nnz,) int row and column of every non-zero of the (N s^2, ``pixels``) ``A``.
     values : jax.Array
         (nnz,) the non-zeros (traced: differentiable).
     inverse_variances : jax.Array
         (N,) ``1 / sigma^2``.
-    scatter_index, gather_index, kernel_rfft : jax.Array
-        The FFT engine's state, as in :func:`curvature_matrix_via_w_fft_from`.
-    frame_shape : tuple of int
-        Static: :attr:`autoarray.ConvolverState.fft_shape`.
-    n_phase : int
-        Static: ``s^2``.
-    n_fine : int
-        Static: ``N s^2``, the rows of ``A``.
+    fft : FFTInputs
+        The FFT engine's arrays (JAX), with its static frame shape and ``s^2``.
     pixels : int
         Static: ``S``, the columns of ``A``.
     batch_size : int
-        Static: columns per batch; memory is ``n_fine x batch_size``.
+        Static: columns per batch; memory is ``N s^2 x batch_size``.
 
     Returns
     -------
@@ -377,6 +361,8 @@ def curvature_matrix_via_w_fft_jax_from(
     import jax
     import jax.numpy as jnp
 
+    w_applied = _w_applied_via_fft_for(inverse_variances, fft, jnp)
+    n_fine = fft.scatter_index.shape[0]
     n_batch = -(-pixels // batch_size)
 
     def block(start):
@@ -384,16 +370,7 @@ def curvature_matrix_via_w_fft_jax_from(
         local = jnp.where((local >= 0) & (local < batch_size), local, batch_size)
         columns = jnp.zeros((n_fine, batch_size), dtype=values.dtype)
         columns = columns.at[rows, local].add(values, mode="drop")
-        weighted = _w_applied_via_fft_from(
-            columns,
-            inverse_variances,
-            scatter_index,
-            gather_index,
-            kernel_rfft,
-            frame_shape,
-            n_phase,
-            jnp,
-        )
+        weighted = w_applied(columns)
         return jax.ops.segment_sum(values[:, None] * weighted[rows], cols, num_segments=pixels)
 
     blocks = jax.lax.map(block, jnp.arange(n_batch) * batch_size)
@@ -410,7 +387,7 @@ def data_vector_from(mapping_matrix, weighted_operator, data, noise_map) -> np.n
     mapping_matrix : scipy.sparse.sparray or numpy.ndarray
         (N s^2, S) ``A``.
     weighted_operator : scipy.sparse.csr_array
-        (N, N s^2) ``R`` (:func:`weighted_operator_from`).
+        (N, N s^2) ``R = N^-1/2 K``.
     data : numpy.ndarray
         (N,) data.
     noise_map : numpy.ndarray
@@ -425,19 +402,7 @@ def data_vector_from(mapping_matrix, weighted_operator, data, noise_map) -> np.n
     return np.asarray(scipy.sparse.csr_array(mapping_matrix).T @ weighted_image).ravel()
 
 
-def data_vector_via_jax_from(
-    rows,
-    cols,
-    values,
-    weighted_data,
-    scatter_index,
-    gather_index,
-    kernel_rfft,
-    *,
-    frame_shape,
-    n_phase: int,
-    pixels: int,
-):
+def data_vector_via_jax_from(rows, cols, values, weighted_data, fft: FFTInputs, *, pixels: int):
     """
     Return ``D = A^T K^T (d / sigma^2)`` in JAX, ``A`` given by its non-zeros.
 
@@ -447,12 +412,8 @@ def data_vector_via_jax_from(
         The non-zeros of ``A`` (as in :func:`curvature_matrix_via_w_fft_jax_from`).
     weighted_data : jax.Array
         (N,) ``d / sigma^2``.
-    scatter_index, gather_index, kernel_rfft : jax.Array
-        The FFT engine's state, as in :func:`curvature_matrix_via_w_fft_from`.
-    frame_shape : tuple of int
-        Static: :attr:`autoarray.ConvolverState.fft_shape`.
-    n_phase : int
-        Static: ``s^2``.
+    fft : FFTInputs
+        The FFT engine's arrays (JAX).
     pixels : int
         Static: ``S``, the columns of ``A``.
 
@@ -464,13 +425,5 @@ def data_vector_via_jax_from(
     import jax
     import jax.numpy as jnp
 
-    fine = convolver_util.adjoint_columns_via_fft_from(
-        weighted_data[:, None],
-        scatter_index,
-        gather_index,
-        kernel_rfft,
-        frame_shape,
-        n_phase,
-        xp=jnp,
-    )[:, 0]
+    fine = convolver_util.adjoint_columns_via_fft_from(weighted_data[:, None], *fft, xp=jnp)[:, 0]
     return jax.ops.segment_sum(values * fine[rows], cols, num_segments=pixels)
