@@ -23,7 +23,7 @@ class RectangularUniform:
 
     Parameters
     ----------
-    shape
+    shape : tuple of int
         (ny, nx) pixels, each an int >= 3 (as in PyAutoArray: a 2 x 2 mesh has no interior).
 
     Raises
@@ -67,15 +67,52 @@ class RectangularUniform:
         return f"RectangularUniform(shape={self.shape})"
 
     def extent_from(self, points) -> tuple:
-        """``(y_min, y_max, x_min, x_max)`` of the mesh laid over (M, 2) ``points``."""
+        """
+        Return the extent of the mesh laid over ``points``.
+
+        Parameters
+        ----------
+        points : numpy.ndarray
+            (M, 2) (y, x) points.
+
+        Returns
+        -------
+        tuple of float
+            ``(y_min, y_max, x_min, x_max)`` (:func:`mesh_util.rectangular_extent_from`).
+        """
         return mesh_util.rectangular_extent_from(points)
 
     def mesh_grid_from(self, extent) -> np.ndarray:
-        """The (pixels, 2) (y, x) centres of the mesh pixels for ``extent``."""
+        """
+        Return the (pixels, 2) (y, x) centres of the mesh pixels.
+
+        Parameters
+        ----------
+        extent : tuple of float
+            ``(y_min, y_max, x_min, x_max)`` of the mesh.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return mesh_util.rectangular_mesh_grid_from(self.shape, extent)
 
     def interpolation_from(self, points, extent) -> tuple:
-        """``(mappings, weights)``, both (M, 4): the bilinear interpolation of ``points``."""
+        """
+        Return the bilinear interpolation of ``points`` on the mesh.
+
+        Parameters
+        ----------
+        points : numpy.ndarray
+            (M, 2) (y, x) points.
+        extent : tuple of float
+            ``(y_min, y_max, x_min, x_max)`` of the mesh.
+
+        Returns
+        -------
+        mappings, weights : numpy.ndarray
+            Both (M, 4) (:func:`mesh_util.rectangular_interpolation_from`).
+        """
         return mesh_util.rectangular_interpolation_from(points, self.shape, extent)
 
     @property

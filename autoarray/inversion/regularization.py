@@ -21,7 +21,7 @@ class Constant:
 
     Parameters
     ----------
-    coefficient
+    coefficient : float
         The regularization strength, a finite number >= 0. As in PyAutoArray's ``reg.Constant`` it
         enters squared, so coefficients carried over from PyAutoArray mean the same thing.
 
@@ -56,7 +56,19 @@ class Constant:
         return f"Constant(coefficient={self.coefficient})"
 
     def regularization_matrix_from(self, mesh) -> np.ndarray:
-        """The (pixels, pixels) regularization matrix of ``mesh`` (dense, symmetric, PD)."""
+        """
+        Return the regularization matrix of ``mesh``.
+
+        Parameters
+        ----------
+        mesh : RectangularUniform
+            A mesh with ``pixels`` and ``neighbour_pairs``.
+
+        Returns
+        -------
+        numpy.ndarray
+            (pixels, pixels) dense, symmetric and positive definite.
+        """
         return regularization_util.constant_regularization_matrix_from(
             self.coefficient, mesh.neighbour_pairs, mesh.pixels
         )
