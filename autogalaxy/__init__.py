@@ -4,6 +4,7 @@ convolution at the detector's resolution or finer. Re-exports the ``autoarray`` 
 """
 
 from autoarray import (
+    AbstractInversionImaging,
     Array2D,
     Convolver,
     ConvolverState,
@@ -11,7 +12,7 @@ from autoarray import (
     GridsDataset,
     Imaging,
     ImagingSparseOperator,
-    InversionImaging,
+    InversionImagingMapping,
     InversionImagingSparse,
     Mapper,
     Mask2D,
@@ -56,7 +57,8 @@ __all__ = [
     "lp",
     "lp_linear",
     "lp_operated",
-    "InversionImaging",
+    "AbstractInversionImaging",
+    "InversionImagingMapping",
     "InversionImagingSparse",
     "ImagingSparseOperator",
     "inversion_from",

@@ -1,7 +1,7 @@
 """
 Benchmark of the sparse formalism of pixelized imaging inversions (``InversionImagingSparse``,
-via ``Imaging.apply_sparse_operator``) against the mapping formalism (``InversionImaging``), all
-measured in one run.
+via ``Imaging.apply_sparse_operator``) against the mapping formalism
+(``InversionImagingMapping``), all measured in one run.
 
     .venv/bin/python benchmarks/sparse_operator.py            # full run, prints the report
     .venv/bin/python benchmarks/sparse_operator.py --quick    # s in (1, 2), compact PSF only

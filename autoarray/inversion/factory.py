@@ -7,19 +7,13 @@ import numpy as np
 
 from autoarray import exc
 from autoarray.inversion.mapper import Mapper
-from autoarray.inversion.mapping import InversionImaging, mapper_operated_mapping_matrix_from
+from autoarray.inversion.mapping import (
+    InversionImagingMapping,
+    mapper_operated_mapping_matrix_from,
+)
 from autoarray.inversion.sparse import InversionImagingSparse
 
 __all__ = ["inversion_from"]
-
-
-def _check_mapper_on(mapper, dataset, label):
-    if not mapper.grid.mask.is_same_as(dataset.mask):
-        raise exc.InversionException(
-            f"{label}: the pixelization grid is on a mask with "
-            f"{mapper.grid.mask.pixels_in_mask} unmasked pixels, not the dataset's "
-            f"({dataset.mask.pixels_in_mask}); build the mapper on dataset.grids.pixelization."
-        )
 
 
 def inversion_from(
@@ -29,7 +23,7 @@ def inversion_from(
     data=None,
     settings=None,
     label_list=None,
-    mapping_class=InversionImaging,
+    mapping_class=InversionImagingMapping,
     sparse_class=InversionImagingSparse,
 ):
     """
@@ -37,31 +31,45 @@ def inversion_from(
 
     Parameters
     ----------
-    dataset
-        The masked :class:`autoarray.Imaging`. With ``dataset.sparse_operator`` set (see
+    dataset : Imaging
+        The masked dataset. With ``dataset.sparse_operator`` set (see
         :meth:`autoarray.Imaging.apply_sparse_operator`) pixelizations use the sparse formalism
-        (:class:`InversionImagingSparse`), else the mapping formalism (:class:`InversionImaging`);
-        both give the same reconstruction and evidence to rounding.
-    linear_obj_list
+        (:class:`autoarray.InversionImagingSparse`), else the mapping formalism
+        (:class:`autoarray.InversionImagingMapping`); both give the same reconstruction and
+        evidence to rounding.
+    linear_obj_list : list
         The linear objects: a :class:`Mapper` (of ``dataset.grids.pixelization``) per
         pixelization, or any object (e.g. a linear light profile) whose operated columns are
         given in ``operated_mapping_matrix_list``.
-    operated_mapping_matrix_list
+    operated_mapping_matrix_list : list of (numpy.ndarray or None), optional
         Per object: None for a mapper (its fine mapping matrix for
         ``dataset.convolve_over_sample_size_pixelization`` is used with the PSF), else its
         (N,) or (N, k) already-blurred columns. Default: all None.
-    data
+    data : Array2D or numpy.ndarray, optional
         (N,) data the linear objects fit (default ``dataset.data``).
-    settings, label_list
-        As in :class:`InversionImaging`.
-    mapping_class, sparse_class
-        The classes built (subclasses add properties, e.g. per galaxy).
+    settings : SettingsInversion, optional
+        The solver (unconstrained or positive-only).
+    label_list : list of str, optional
+        A name per object for error messages.
+    mapping_class : type
+        The class built in the mapping formalism (a subclass of
+        :class:`autoarray.InversionImagingMapping`, e.g. one adding properties per galaxy).
+    sparse_class : type
+        The class built in the sparse formalism (a subclass of
+        :class:`autoarray.InversionImagingSparse`).
+
+    Returns
+    -------
+    AbstractInversionImaging
+        An instance of ``sparse_class`` when the dataset has a sparse operator and there is a
+        mapper, else of ``mapping_class``.
 
     Raises
     ------
     InversionException
         If an object is neither a mapper nor given operated columns, a mapper is on another
-        mask, or the linear system is misconfigured (see :class:`InversionImaging`).
+        mask, the two lists differ in length, or the linear system is misconfigured (see
+        :class:`autoarray.InversionImagingMapping`).
     """
     objects = list(linear_obj_list)
     count = len(objects)
@@ -87,8 +95,7 @@ def inversion_from(
                 "matrix must be given in operated_mapping_matrix_list."
             )
         if columns is None:
-            _check_mapper_on(obj, dataset, name)
-    s_pix = dataset.convolve_over_sample_size_pixelization
+            obj.check_mask(dataset.mask, label=name)
     regs = [
         obj.regularization_matrix if columns is None else None
         for obj, columns in zip(objects, operated)
@@ -102,10 +109,9 @@ def inversion_from(
         label_list=labels,
     )
     if dataset.sparse_operator is not None and any(c is None for c in operated):
+        s_pix = dataset.convolve_over_sample_size_pixelization
         mapping = [
-            None
-            if columns is not None
-            else (obj.mapping_matrix if s_pix == 1 else obj.mapping_matrix_over_sampled_for(s_pix))
+            obj.mapping_matrix_over_sampled_for(s_pix) if columns is None else None
             for obj, columns in zip(objects, operated)
         ]
         return sparse_class(

@@ -8,7 +8,8 @@ import numpy as np
 import scipy.sparse
 
 from autoarray import check_util, exc
-from autoarray.inversion import inversion_util
+from autoarray.inversion import mapper_util
+from autoarray.mask.mask_2d import Mask2D
 from autoarray.structures.grids.grid_2d import Grid2D
 
 __all__ = ["Mapper"]
@@ -20,16 +21,21 @@ class Mapper:
 
     Parameters
     ----------
-    mesh
+    mesh : RectangularUniform
         The mesh (e.g. :class:`autoarray.mesh.RectangularUniform`).
-    grid
+    grid : Grid2D
         The pixelization grid (``dataset.grids.pixelization``): every unmasked pixel ``i`` is
         sampled at its ``k_i x k_i`` over-sampled points (``grid.over_sampled``).
-    regularization
+    regularization : Constant or None
         The regularization scheme (e.g. :class:`autoarray.reg.Constant`), or None.
-    extent
+    extent : tuple of float, optional
         ``(y_min, y_max, x_min, x_max)`` of the mesh; by default the bounding box of
         ``grid.over_sampled`` padded by a tiny fraction. Points outside it map to no pixel.
+
+    Raises
+    ------
+    InversionException
+        If ``grid`` is not a ``Grid2D``, or ``extent`` is not four numbers with min < max.
 
     Notes
     -----
@@ -72,9 +78,33 @@ class Mapper:
         return self.mesh.pixels
 
     @property
-    def mask(self):
+    def mask(self) -> Mask2D:
         """The mask of the pixelization grid."""
         return self.grid.mask
+
+    def check_mask(self, mask: Mask2D, label: str = "The mapper"):
+        """
+        Check that the mapper's pixelization grid is on ``mask``.
+
+        Parameters
+        ----------
+        mask : Mask2D
+            The dataset's mask.
+        label : str
+            The mapper's name in the error message.
+
+        Raises
+        ------
+        InversionException
+            If the grid's mask is not ``mask``.
+        """
+        if not self.mask.is_same_as(mask):
+            raise exc.InversionException(
+                f"{label}: the pixelization grid is on a mask of shape {self.mask.shape_native} "
+                f"with {self.mask.pixels_in_mask} unmasked pixels, but the dataset's mask has "
+                f"shape {mask.shape_native} and {mask.pixels_in_mask}; build the mapper on "
+                "dataset.grids.pixelization."
+            )
 
     @cached_property
     def mesh_grid(self) -> np.ndarray:
@@ -95,13 +125,15 @@ class Mapper:
     def mapping_matrix(self) -> scipy.sparse.csr_array:
         """
         The native (N, pixels) mapping matrix: each pixel's ``k_i^2`` points add weight / k_i^2.
-        Equal to ``mapping_matrix_over_sampled_for(1)``.
+        Built once; ``mapping_matrix_over_sampled_for(1)`` returns it.
         """
-        return self.mapping_matrix_over_sampled_for(1)
+        return mapper_util.mapping_matrix_from(
+            self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, 1
+        )
 
     def mapping_matrix_over_sampled_for(self, convolve_over_sample_size: int, dense: bool = False):
         """
-        The fine (N s^2, pixels) mapping matrix for a PSF oversampled by ``s``.
+        Return the fine (N s^2, pixels) mapping matrix for a PSF oversampled by ``s``.
 
         Rows are in the per-pixel sub-block order a :class:`Convolver` with
         ``convolve_over_sample_size = s`` takes: ``s x s`` fine cells per unmasked pixel,
@@ -110,10 +142,15 @@ class Mapper:
 
         Parameters
         ----------
-        convolve_over_sample_size
-            ``s``, a positive int dividing every ``k_i``; 1 gives the native matrix.
-        dense
+        convolve_over_sample_size : int
+            ``s``, a positive int dividing every ``k_i``; 1 gives :attr:`mapping_matrix`.
+        dense : bool
             Return a dense ndarray instead of the CSR matrix.
+
+        Returns
+        -------
+        scipy.sparse.csr_array or numpy.ndarray
+            (N s^2, pixels).
 
         Raises
         ------
@@ -125,9 +162,12 @@ class Mapper:
         s = check_util.positive_int_from(
             convolve_over_sample_size, "convolve_over_sample_size", exc.InversionException
         )
-        matrix = inversion_util.mapping_matrix_from(
-            self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, s
-        )
+        if s == 1:
+            matrix = self.mapping_matrix
+        else:
+            matrix = mapper_util.mapping_matrix_from(
+                self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, s
+            )
         return matrix.toarray() if dense else matrix
 
     @cached_property

@@ -7,7 +7,7 @@ from numbers import Integral
 import numpy as np
 
 from autoarray import exc
-from autoarray.inversion import inversion_util
+from autoarray.inversion import mesh_util, regularization_util
 
 __all__ = ["RectangularUniform"]
 
@@ -18,12 +18,12 @@ class RectangularUniform:
 
     The mesh pixels are interpolation nodes, row-major from the top-left (index ``j * nx + i``).
     The node lattice spans the bounding box of the points it maps (padded by a tiny fraction, see
-    :func:`inversion_util.rectangular_extent_from`), so every point lies in a cell of four nodes
+    :func:`autoarray.inversion.mesh_util.rectangular_extent_from`), so every point lies in a cell of four nodes
     and is shared between them with bilinear weights that sum to 1.
 
     Parameters
     ----------
-    shape
+    shape : tuple of int
         (ny, nx) pixels, each an int >= 3 (as in PyAutoArray: a 2 x 2 mesh has no interior).
 
     Raises
@@ -67,18 +67,55 @@ class RectangularUniform:
         return f"RectangularUniform(shape={self.shape})"
 
     def extent_from(self, points) -> tuple:
-        """``(y_min, y_max, x_min, x_max)`` of the mesh laid over (M, 2) ``points``."""
-        return inversion_util.rectangular_extent_from(points)
+        """
+        Return the extent of the mesh laid over ``points``.
+
+        Parameters
+        ----------
+        points : numpy.ndarray
+            (M, 2) (y, x) points.
+
+        Returns
+        -------
+        tuple of float
+            ``(y_min, y_max, x_min, x_max)`` (:func:`mesh_util.rectangular_extent_from`).
+        """
+        return mesh_util.rectangular_extent_from(points)
 
     def mesh_grid_from(self, extent) -> np.ndarray:
-        """The (pixels, 2) (y, x) centres of the mesh pixels for ``extent``."""
-        return inversion_util.rectangular_mesh_grid_from(self.shape, extent)
+        """
+        Return the (pixels, 2) (y, x) centres of the mesh pixels.
+
+        Parameters
+        ----------
+        extent : tuple of float
+            ``(y_min, y_max, x_min, x_max)`` of the mesh.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        return mesh_util.rectangular_mesh_grid_from(self.shape, extent)
 
     def interpolation_from(self, points, extent) -> tuple:
-        """``(mappings, weights)``, both (M, 4): the bilinear interpolation of ``points``."""
-        return inversion_util.rectangular_interpolation_from(points, self.shape, extent)
+        """
+        Return the bilinear interpolation of ``points`` on the mesh.
+
+        Parameters
+        ----------
+        points : numpy.ndarray
+            (M, 2) (y, x) points.
+        extent : tuple of float
+            ``(y_min, y_max, x_min, x_max)`` of the mesh.
+
+        Returns
+        -------
+        mappings, weights : numpy.ndarray
+            Both (M, 4) (:func:`mesh_util.rectangular_interpolation_from`).
+        """
+        return mesh_util.rectangular_interpolation_from(points, self.shape, extent)
 
     @property
     def neighbour_pairs(self) -> np.ndarray:
         """(P, 2) pairs of horizontally / vertically adjacent pixels, each pair once."""
-        return inversion_util.rectangular_neighbour_pairs_from(self.shape)
+        return regularization_util.rectangular_neighbour_pairs_from(self.shape)

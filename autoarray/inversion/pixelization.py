@@ -15,9 +15,9 @@ class Pixelization:
 
     Parameters
     ----------
-    mesh
+    mesh : RectangularUniform
         The mesh, e.g. ``aa.mesh.RectangularUniform(shape=(20, 20))``.
-    regularization
+    regularization : Constant or None
         The regularization, e.g. ``aa.reg.Constant(coefficient=1.0)``, or None (then every mesh
         pixel must be constrained by the data, or the inversion raises ``InversionException``).
 
@@ -46,5 +46,23 @@ class Pixelization:
         return f"Pixelization(mesh={self.mesh!r}, regularization={self.regularization!r})"
 
     def mapper_from(self, grid, extent=None) -> Mapper:
-        """The :class:`Mapper` of this pixelization's mesh over the pixelization ``grid``."""
+        """
+        Return the :class:`Mapper` of this pixelization's mesh over the pixelization grid.
+
+        Parameters
+        ----------
+        grid : Grid2D
+            The pixelization grid (``dataset.grids.pixelization``).
+        extent : tuple of float, optional
+            ``(y_min, y_max, x_min, x_max)`` of the mesh; default: the grid's bounding box.
+
+        Returns
+        -------
+        Mapper
+
+        Raises
+        ------
+        InversionException
+            See :class:`Mapper`.
+        """
         return Mapper(self.mesh, grid, regularization=self.regularization, extent=extent)

@@ -7,7 +7,7 @@ from numbers import Real
 import numpy as np
 
 from autoarray import exc
-from autoarray.inversion import inversion_util
+from autoarray.inversion import regularization_util
 
 __all__ = ["Constant"]
 
@@ -21,14 +21,14 @@ class Constant:
 
     Parameters
     ----------
-    coefficient
+    coefficient : float
         The regularization strength, a finite number >= 0. As in PyAutoArray's ``reg.Constant`` it
         enters squared, so coefficients carried over from PyAutoArray mean the same thing.
 
     Notes
     -----
     ``B^T B`` is singular (a constant source has no gradient), so
-    :data:`inversion_util.REGULARIZATION_DIAGONAL` (1e-8) is added to its diagonal: ``ln det H``
+    :data:`autoarray.inversion.regularization_util.REGULARIZATION_DIAGONAL` (1e-8) is added to its diagonal: ``ln det H``
     in the evidence is then finite, and the reconstruction is unchanged to ~1e-8 relative.
 
     Raises
@@ -56,7 +56,19 @@ class Constant:
         return f"Constant(coefficient={self.coefficient})"
 
     def regularization_matrix_from(self, mesh) -> np.ndarray:
-        """The (pixels, pixels) regularization matrix of ``mesh`` (dense, symmetric, PD)."""
-        return inversion_util.constant_regularization_matrix_from(
+        """
+        Return the regularization matrix of ``mesh``.
+
+        Parameters
+        ----------
+        mesh : RectangularUniform
+            A mesh with ``pixels`` and ``neighbour_pairs``.
+
+        Returns
+        -------
+        numpy.ndarray
+            (pixels, pixels) dense, symmetric and positive definite.
+        """
+        return regularization_util.constant_regularization_matrix_from(
             self.coefficient, mesh.neighbour_pairs, mesh.pixels
         )

@@ -11,7 +11,7 @@ class SettingsInversion:
 
     Parameters
     ----------
-    use_positive_only_solver
+    use_positive_only_solver : bool
         False (default): the unconstrained solution, by Cholesky (``scipy.linalg.cho_factor``).
         True: the solution constrained to ``s >= 0`` (``scipy.optimize.nnls`` on the equivalent
         least-squares system, see

@@ -1,6 +1,6 @@
 """
 The linear inversion of an imaging fit: linear light profiles (``ag.lp_linear``) and
-pixelizations (``ag.Pixelization``) of the galaxies, solved in the mapping formalism.
+pixelizations (``ag.Pixelization``) of the galaxies.
 
 Every linear object contributes columns to the operated mapping matrix:
 
@@ -18,9 +18,10 @@ Every linear object contributes columns to the operated mapping matrix:
   pixelizations (light the mesh would put outside the mask is not blurred into it), as in
   PyAutoArray's mapping formalism.
 
-With a sparse operator on the dataset (``dataset.apply_sparse_operator()``) the pixelizations'
-curvature matrix and data vector come from their unblurred fine mapping matrices and the
-operator (:class:`autoarray.InversionImagingSparse`) instead: same results, less time and memory.
+These columns make up the mapping formalism (:class:`InversionImagingGalaxies`). With a sparse
+operator on the dataset (``dataset.apply_sparse_operator()``) the pixelizations' curvature matrix
+and data vector come from their unblurred fine mapping matrices and the operator instead
+(:class:`InversionImagingSparseGalaxies`): same results, less time and memory.
 """
 
 import numpy as np
@@ -28,7 +29,7 @@ import numpy as np
 import autoarray as aa
 from autoarray import exc
 from autoarray.inversion.factory import inversion_from as _aa_inversion_from
-from autoarray.inversion.mapping import InversionImaging
+from autoarray.inversion.mapping import InversionImagingMapping
 from autoarray.inversion.sparse import InversionImagingSparse
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.operate.image import OperateImage
@@ -80,9 +81,10 @@ class _GalaxiesInversionMixin:
         return [obj for obj in self.linear_obj_list if isinstance(obj, aa.Mapper)]
 
 
-class InversionImagingGalaxies(_GalaxiesInversionMixin, InversionImaging):
+class InversionImagingGalaxies(_GalaxiesInversionMixin, InversionImagingMapping):
     """
-    :class:`autoarray.InversionImaging` of galaxies, with the solved values by galaxy component.
+    :class:`autoarray.InversionImagingMapping` of galaxies, with the solved values by galaxy
+    component.
 
     ``linear_obj_list`` holds, in the order of the galaxies and of each galaxy's components, the
     linear light profiles and the :class:`autoarray.Mapper` of every pixelization.
@@ -90,7 +92,10 @@ class InversionImagingGalaxies(_GalaxiesInversionMixin, InversionImaging):
 
 
 class InversionImagingSparseGalaxies(_GalaxiesInversionMixin, InversionImagingSparse):
-    """:class:`autoarray.InversionImagingSparse` of galaxies (see :class:`InversionImagingGalaxies`)."""
+    """
+    :class:`autoarray.InversionImagingSparse` of galaxies, with the solved values by galaxy
+    component (see :class:`InversionImagingGalaxies`).
+    """
 
 
 def _linear_profile_column_from(profile, dataset) -> np.ndarray:
@@ -117,19 +122,19 @@ def inversion_from(
 
     Parameters
     ----------
-    dataset
-        The masked :class:`autoarray.Imaging`. With ``dataset.sparse_operator`` set
+    dataset : Imaging
+        The masked dataset. With ``dataset.sparse_operator`` set
         (``dataset.apply_sparse_operator()``) pixelizations use the sparse formalism, else the
         mapping formalism; both give the same reconstruction and evidence to rounding.
-    galaxies
-        The galaxies (a list or ``Galaxies``).
-    data
+    galaxies : list of Galaxy or Galaxies
+        The galaxies.
+    data : Array2D or numpy.ndarray, optional
         (N,) data the linear objects fit: the dataset's data minus the blurred light of the
         standard profiles (what ``FitImaging`` passes); default ``dataset.data``.
-    xp
+    xp : module
         Only ``numpy``: inversions run with NumPy / scipy.
-    settings
-        :class:`autoarray.SettingsInversion` (e.g. ``use_positive_only_solver=True``).
+    settings : SettingsInversion, optional
+        The solver (e.g. ``SettingsInversion(use_positive_only_solver=True)``).
 
     Returns
     -------
@@ -142,7 +147,7 @@ def inversion_from(
     ------
     InversionException
         If the galaxies hold no linear object, ``xp`` is not NumPy, or the linear system is
-        misconfigured or singular (see :class:`autoarray.InversionImaging`).
+        misconfigured or singular (see :class:`autoarray.InversionImagingMapping`).
     """
     if xp is not np:
         raise exc.InversionException(
@@ -179,5 +184,5 @@ def inversion_from(
     )
 
 
-#: The name ``FitImaging`` and earlier releases use.
+#: Another name of :func:`inversion_from` (the one ``FitImaging`` calls).
 inversion_imaging_from = inversion_from

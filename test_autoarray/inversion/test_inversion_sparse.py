@@ -1,15 +1,15 @@
 """
 The sparse formalism of imaging inversions (``ImagingSparseOperator``, ``InversionImagingSparse``).
 
-References: the curvature matrix and data vector from a brute-force dense PSF operator ``K``
-(every fine pixel's unit image convolved with ``scipy.signal.convolve2d`` on the fine frame, then
-the ``s x s`` block mean), and the whole inversion from the mapping formalism
-(``InversionImaging``), at ``s = 1, 2, 3`` with a non-uniform noise map and an asymmetric PSF.
+References: the curvature matrix, data vector and operated mapping matrix from a brute-force dense
+PSF operator ``K`` (``conftest.brute_force_operator_from``: every fine pixel's unit image convolved
+with ``scipy.signal.convolve2d`` on the fine frame, then the ``s x s`` block mean), and the whole
+inversion from the mapping formalism (``InversionImagingMapping``, a different algorithm), at
+``s = 1, 2, 3`` with a non-uniform noise map and an asymmetric PSF.
 """
 
 import numpy as np
 import pytest
-import scipy.signal
 import scipy.sparse
 
 import autoarray as aa
@@ -19,6 +19,13 @@ SIZES = (1, 2, 3)
 ENGINES = ("w_sparse", "w_fft", "factored")
 MASK = aa.Mask2D.circular((20, 20), radius=0.62, pixel_scales=0.1)
 KERNEL_SHAPE = {1: (5, 5), 2: (9, 9), 3: (13, 11)}  # odd fine kernels: centred on a sample
+
+# Tolerances: about 100x the largest error measured on the CI machine (in parentheses), as
+# max |a - b| / max |b| for arrays and relative for scalars.
+REL_MATRICES = 1e-13  # F, D, operated matrices vs brute force or the mapping formalism (1.1e-15)
+REL_SOLUTION = 3e-13  # reconstructions, model images (1.6e-15; 5.4e-15 for one object's image)
+REL_EVIDENCE = 1e-14  # log evidence and chi^2 vs the mapping formalism (4.4e-16)
+REL_GRADIENT = 5e-9  # JAX gradient vs a central difference with h = 1e-4 (3.9e-11)
 
 
 def kernel_from(s, seed=5):
@@ -48,142 +55,136 @@ def mapper_from(dataset, coefficient=0.7):
     return pixelization.mapper_from(dataset.grids.pixelization)
 
 
-def brute_force_operator_from(mask, kernel, s):
-    """Dense (N, N s^2) ``K``: unit fine images convolved on the fine frame, block-mean binned."""
-    pixels = np.argwhere(~mask.array)
-    ny, nx = mask.shape_native
-    columns = []
-    for y, x in pixels:
-        for a in range(s):
-            for b in range(s):
-                fine = np.zeros((ny * s, nx * s))
-                fine[y * s + a, x * s + b] = 1.0
-                blurred = scipy.signal.convolve2d(fine, kernel, mode="same")
-                binned = blurred.reshape(ny, s, nx, s).mean(axis=(1, 3))
-                columns.append(binned[~mask.array])
-    return np.stack(columns, axis=1)
-
-
 def relative(a, b):
     return np.max(np.abs(np.asarray(a) - np.asarray(b))) / np.max(np.abs(np.asarray(b)))
 
 
-@pytest.fixture(scope="module", params=SIZES)
-def case(request):
-    s = request.param
-    dataset = dataset_from(s)
-    mapper = mapper_from(dataset)
-    mapping = aa.inversion_from(dataset, [mapper])
-    return s, dataset, mapper, mapping
+class Case:
+    """One ``s``: the dataset, its mapper, the mapping formalism and the brute-force references."""
+
+    def __init__(self, s, brute_force_operator):
+        self.s = s
+        self.dataset = dataset_from(s)
+        self.mapper = mapper_from(self.dataset)
+        self.mapping = aa.inversion_from(self.dataset, [self.mapper])
+        self.operator = brute_force_operator(self.dataset.mask, kernel_from(s), s)
+        self.sigma = self.dataset.noise_map.slim.array
+        self.operated = self.operator @ self.mapper.mapping_matrix_over_sampled_for(s, dense=True)
+
+    def curvature_of(self, operated):
+        return operated.T @ (operated / self.sigma[:, None] ** 2)
+
+    def data_vector_of(self, operated):
+        return operated.T @ (self.dataset.data.slim.array / self.sigma**2)
+
+
+@pytest.fixture(name="case", scope="module", params=SIZES)
+def make_case(request, brute_force_operator):
+    return Case(request.param, brute_force_operator)
 
 
 # ----------------------------------------------------------------------------- numbers
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_curvature_and_data_vector_equal_brute_force(case, engine):
-    s, dataset, mapper, _ = case
-    inversion = aa.inversion_from(dataset.apply_sparse_operator(engine=engine), [mapper])
+def test_curvature_data_vector_and_operated_matrix_equal_brute_force(case, engine):
+    inversion = aa.inversion_from(case.dataset.apply_sparse_operator(engine=engine), [case.mapper])
     assert isinstance(inversion, aa.InversionImagingSparse)
-    operator = brute_force_operator_from(dataset.mask, kernel_from(s), s)
-    sigma = dataset.noise_map.slim.array
-    operated = operator @ mapper.mapping_matrix_over_sampled_for(s, dense=True)
-    curvature = operated.T @ (operated / sigma[:, None] ** 2)
-    data_vector = operated.T @ (dataset.data.slim.array / sigma**2)
-    assert relative(inversion.curvature_matrix, curvature) < 1e-12
-    assert relative(inversion.data_vector, data_vector) < 1e-12
+    assert relative(inversion.curvature_matrix, case.curvature_of(case.operated)) < REL_MATRICES
+    assert relative(inversion.data_vector, case.data_vector_of(case.operated)) < REL_MATRICES
     assert np.array_equal(inversion.curvature_matrix, inversion.curvature_matrix.T)
+    # Formed on request only (for inspection), from the operator.
+    assert relative(inversion.operated_mapping_matrix, case.operated) < REL_MATRICES
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_inversion_equals_mapping_formalism(case, engine):
-    s, dataset, mapper, mapping = case
-    inversion = aa.inversion_from(dataset.apply_sparse_operator(engine=engine), [mapper])
-    assert isinstance(mapping, aa.InversionImaging)
+    mapping = case.mapping
+    inversion = aa.inversion_from(case.dataset.apply_sparse_operator(engine=engine), [case.mapper])
+    assert isinstance(mapping, aa.InversionImagingMapping)
     assert not isinstance(mapping, aa.InversionImagingSparse)
-    assert relative(inversion.curvature_matrix, mapping.curvature_matrix) < 1e-8
-    assert relative(inversion.data_vector, mapping.data_vector) < 1e-8
-    assert relative(inversion.reconstruction, mapping.reconstruction) < 1e-8
-    assert relative(inversion.mapped_reconstructed_image, mapping.mapped_reconstructed_image) < 1e-8
-    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=1e-8)
-    assert inversion.chi_squared == pytest.approx(mapping.chi_squared, rel=1e-8)
-    # Formed on request only, and then equal to the mapping formalism's.
-    assert relative(inversion.operated_mapping_matrix, mapping.operated_mapping_matrix) < 1e-12
+    assert relative(inversion.reconstruction, mapping.reconstruction) < REL_SOLUTION
+    assert relative(inversion.mapped_reconstructed_image, mapping.mapped_reconstructed_image) < (
+        REL_SOLUTION
+    )
+    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=REL_EVIDENCE)
+    assert inversion.chi_squared == pytest.approx(mapping.chi_squared, rel=REL_EVIDENCE)
 
 
 def test_w_fft_batches_that_do_not_divide_the_mesh(case):
-    s, dataset, mapper, mapping = case
     for batch_size in (1, 5, 500):
-        inversion = aa.inversion_from(
-            dataset.apply_sparse_operator(engine="w_fft", batch_size=batch_size), [mapper]
+        dataset = case.dataset.apply_sparse_operator(engine="w_fft", batch_size=batch_size)
+        inversion = aa.inversion_from(dataset, [case.mapper])
+        assert relative(inversion.curvature_matrix, case.curvature_of(case.operated)) < (
+            REL_MATRICES
         )
-        assert relative(inversion.curvature_matrix, mapping.curvature_matrix) < 1e-12
 
 
-def test_factored_engine_dense_gram_branch_equals_sparse_branch(case):
-    s, dataset, mapper, _ = case
-    operator = dataset.apply_sparse_operator().sparse_operator
-    matrix = mapper.mapping_matrix_over_sampled_for(s)
-    sparse = aa.sparse_util.curvature_matrix_via_factored_from(
-        matrix, operator.weighted_operator, dense_density=1.1
+@pytest.mark.parametrize("dense_density", (0.0, 1.1))
+def test_factored_engine_dense_and_sparse_gram_branches(case, dense_density):
+    operator = case.dataset.apply_sparse_operator().sparse_operator
+    curvature = aa.sparse_util.curvature_matrix_via_factored_from(
+        case.mapper.mapping_matrix_over_sampled_for(case.s),
+        operator.weighted_operator,
+        dense_density=dense_density,
     )
-    dense = aa.sparse_util.curvature_matrix_via_factored_from(
-        matrix, operator.weighted_operator, dense_density=0.0
-    )
-    assert relative(dense, sparse) < 1e-13
-    assert np.array_equal(dense, dense.T)
+    assert relative(curvature, case.curvature_of(case.operated)) < REL_MATRICES
+    assert np.array_equal(curvature, curvature.T)
 
 
 def test_linear_columns_and_a_pixelization_together(case):
-    s, dataset, mapper, _ = case
     rng = np.random.default_rng(11)
-    columns = rng.random((dataset.mask.pixels_in_mask, 2))
+    columns = rng.random((case.dataset.mask.pixels_in_mask, 2))
     args = dict(
-        linear_obj_list=["light", mapper],
+        linear_obj_list=["light", case.mapper],
         operated_mapping_matrix_list=[columns, None],
         label_list=["light", "source"],
     )
-    mapping = aa.inversion_from(dataset, **args)
-    inversion = aa.inversion_from(dataset.apply_sparse_operator(), **args)
+    mapping = aa.inversion_from(case.dataset, **args)
+    inversion = aa.inversion_from(case.dataset.apply_sparse_operator(), **args)
     assert isinstance(inversion, aa.InversionImagingSparse)
-    assert relative(inversion.curvature_matrix, mapping.curvature_matrix) < 1e-8
-    assert relative(inversion.data_vector, mapping.data_vector) < 1e-8
-    assert relative(inversion.reconstruction, mapping.reconstruction) < 1e-8
-    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=1e-8)
+    operated = np.hstack([columns, case.operated])
+    assert relative(inversion.curvature_matrix, case.curvature_of(operated)) < REL_MATRICES
+    assert relative(inversion.data_vector, case.data_vector_of(operated)) < REL_MATRICES
+    assert relative(inversion.reconstruction, mapping.reconstruction) < REL_SOLUTION
+    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=REL_EVIDENCE)
     for ours, theirs in zip(
         inversion.mapped_reconstructed_image_list, mapping.mapped_reconstructed_image_list
     ):
-        assert relative(ours, theirs) < 1e-8
+        assert relative(ours, theirs) < REL_SOLUTION
 
 
 def test_auto_engine_is_w_sparse_native_and_factored_oversampled(case):
-    s, dataset, _, _ = case
-    operator = dataset.apply_sparse_operator().sparse_operator
-    assert operator.engine == "auto"
-    assert operator.engine_for() == ("w_sparse" if s == 1 else "factored")
-    assert "ImagingSparseOperator(" in repr(operator)
+    operator = case.dataset.apply_sparse_operator().sparse_operator
+    assert operator.engine_for() == ("w_sparse" if case.s == 1 else "factored")
+    assert operator.engine_for("w_fft") == "w_fft"
+    assert repr(operator) == (
+        f"ImagingSparseOperator(pixels={MASK.pixels_in_mask}, convolve_over_sample_size="
+        f"{case.s}, engine='auto' -> '{operator.engine_for()}')"
+    )
 
 
 def test_no_psf_operator_is_the_identity():
     rng = np.random.default_rng(2)
     n = MASK.pixels_in_mask
-    dataset = aa.Imaging(
-        aa.Array2D(rng.normal(size=n), MASK), aa.Array2D(rng.uniform(1, 2, size=n), MASK)
-    )
+    sigma = rng.uniform(1, 2, size=n)
+    dataset = aa.Imaging(aa.Array2D(rng.normal(size=n), MASK), aa.Array2D(sigma, MASK))
     mapper = mapper_from(dataset)
-    mapping = aa.inversion_from(dataset, [mapper])
     inversion = aa.inversion_from(dataset.apply_sparse_operator(), [mapper])
-    assert relative(inversion.curvature_matrix, mapping.curvature_matrix) < 1e-12
-    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=1e-10)
+    matrix = mapper.mapping_matrix.toarray()
+    assert relative(inversion.curvature_matrix, matrix.T @ (matrix / sigma[:, None] ** 2)) < (
+        REL_MATRICES
+    )
+    mapping = aa.inversion_from(dataset, [mapper])
+    assert inversion.log_evidence == pytest.approx(mapping.log_evidence, rel=REL_EVIDENCE)
 
 
 # ------------------------------------------------------------------------------- JAX
 
 
 @pytest.mark.parametrize("s", (1, 2))
-def test_jax_path_equals_numpy_and_its_gradient_finite_differences(s):
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
+def test_jax_path_equals_numpy_and_its_gradient_finite_differences(s, enable_x64):
+    jax = enable_x64
     jnp = jax.numpy
     dataset = dataset_from(s).apply_sparse_operator(batch_size=16)
     mapper = mapper_from(dataset)
@@ -203,17 +204,20 @@ def test_jax_path_equals_numpy_and_its_gradient_finite_differences(s):
         return operator.data_vector_via_jax_from(rows, cols, values, pixels, data)
 
     values = jnp.asarray(coo.data)
-    assert relative(curvature(values), inversion.curvature_matrix) < 1e-12
-    assert relative(data_vector(values), inversion.data_vector) < 1e-12
+    assert relative(curvature(values), inversion.curvature_matrix) < REL_MATRICES
+    assert relative(data_vector(values), inversion.data_vector) < REL_MATRICES
+    # The operator's own device copy is made once and kept (its DeviceArrayCache).
+    cached = operator.device_arrays.array_for(("inverse_variances",), None)
+    np.testing.assert_array_equal(np.asarray(cached), operator.inverse_variances)
 
     def objective(v):
         return jnp.sum(curvature(v) ** 2) * 1e-3 + jnp.sum(data_vector(v) ** 2)
 
     gradient = np.asarray(jax.jit(jax.grad(objective))(values))
     direction = np.random.default_rng(0).normal(size=values.shape)
-    h = 1e-5
+    h = 1e-4
     numeric = (objective(values + h * direction) - objective(values - h * direction)) / (2.0 * h)
-    assert float(gradient @ direction) == pytest.approx(float(numeric), rel=1e-6)
+    assert float(gradient @ direction) == pytest.approx(float(numeric), rel=REL_GRADIENT)
 
 
 # ---------------------------------------------------------------------- the dataset
@@ -232,7 +236,7 @@ def test_apply_mask_and_noise_scaling_rebuild_the_operator_and_over_sampling_kee
     mapper = mapper_from(scaled)
     mapping = aa.inversion_from(scaled._with(sparse_operator=None), [mapper])
     assert aa.inversion_from(scaled, [mapper]).log_evidence == pytest.approx(
-        mapping.log_evidence, rel=1e-8
+        mapping.log_evidence, rel=REL_EVIDENCE
     )
     resampled = dataset.apply_over_sampling(over_sample_size_pixelization=2)
     assert resampled.sparse_operator is dataset.sparse_operator
@@ -254,7 +258,7 @@ def test_oversampled_psf_with_a_native_pixelization_channel():
     assert sparse.sparse_operator.convolve_over_sample_size == 1
     mapper = mapper_from(dataset)
     assert aa.inversion_from(sparse, [mapper]).log_evidence == pytest.approx(
-        aa.inversion_from(dataset, [mapper]).log_evidence, rel=1e-8
+        aa.inversion_from(dataset, [mapper]).log_evidence, rel=REL_EVIDENCE
     )
 
 
@@ -265,8 +269,10 @@ def test_operator_bad_inputs_raise():
     dataset = dataset_from(1)
     with pytest.raises(exc.InversionException, match=r"engine must be one of 'auto', 'w_sparse'"):
         aa.ImagingSparseOperator(dataset.noise_map, dataset.psf, engine="dense")
-    with pytest.raises(exc.InversionException, match="batch_size"):
+    with pytest.raises(exc.InversionException, match=r"batch_size must be a positive int \(>= 1\)"):
         aa.ImagingSparseOperator(dataset.noise_map, dataset.psf, batch_size=0)
+    with pytest.raises(TypeError, match="batch_size must be a positive int, got 2.5"):
+        aa.ImagingSparseOperator(dataset.noise_map, dataset.psf, batch_size=2.5)
     with pytest.raises(exc.InversionException, match="noise_map must be an Array2D"):
         aa.ImagingSparseOperator(dataset.noise_map.slim.array, dataset.psf)
     with pytest.raises(exc.InversionException, match="psf must be a Convolver"):
@@ -310,6 +316,16 @@ def test_inversion_sparse_bad_inputs_raise():
         aa.InversionImagingSparse(
             sparse_operator=operator, mapping_matrix_list=[mapper.mapping_matrix], **common
         )
+    with pytest.raises(
+        exc.InversionException, match=rf"operated mapping matrix of light has shape \({n - 1}, 1\)"
+    ):
+        aa.InversionImagingSparse(
+            sparse_operator=operator,
+            mapping_matrix_list=[fine, None],
+            operated_mapping_matrix_list=[None, np.ones((n - 1, 1))],
+            label_list=["source", "light"],
+            **common,
+        )
     with pytest.raises(exc.InversionException, match="noise map differs"):
         aa.InversionImagingSparse(
             data=dataset.data,
@@ -344,7 +360,7 @@ def test_dataset_rejects_an_operator_of_another_dataset():
 
 
 @pytest.mark.parametrize("s", SIZES)
-def test_adjoint_fft_columns_are_the_transpose_of_the_brute_force_operator(s):
+def test_adjoint_fft_columns_are_the_transpose_of_the_brute_force_operator(s, brute_force_operator):
     dataset = dataset_from(s)
     state = dataset.psf.state_from(dataset.mask)
     n_fine = dataset.mask.pixels_in_mask * s * s
@@ -357,5 +373,5 @@ def test_adjoint_fft_columns_are_the_transpose_of_the_brute_force_operator(s):
         state.fft_shape,
         state.n_phase,
     )
-    operator = brute_force_operator_from(dataset.mask, kernel_from(s), s)
-    assert relative(adjoint, operator.T @ values) < 1e-12
+    operator = brute_force_operator(dataset.mask, kernel_from(s), s)
+    assert relative(adjoint, operator.T @ values) < REL_MATRICES

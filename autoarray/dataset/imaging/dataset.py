@@ -8,6 +8,7 @@ from autoarray import check_util, exc, fits_util
 from autoarray.dataset.grids import GridsDataset
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators.convolver import Convolver, warn_if_psf_questionable
+from autoarray.operators.sparse_operator import ImagingSparseOperator
 from autoarray.structures.arrays.array_2d import Array2D
 from autoarray.structures.over_sampling import over_sample_util
 
@@ -190,8 +191,6 @@ class Imaging:
 
     @staticmethod
     def _check_sparse_operator(sparse_operator, noise_map, s_pix):
-        from autoarray.inversion.sparse import ImagingSparseOperator
-
         if not isinstance(sparse_operator, ImagingSparseOperator):
             raise exc.DatasetException(
                 f"sparse_operator must be an ImagingSparseOperator (see "
@@ -334,8 +333,6 @@ class Imaging:
         batch_size
             Columns per batch of the ``"w_fft"`` engine.
         """
-        from autoarray.inversion.sparse import ImagingSparseOperator
-
         try:
             operator = ImagingSparseOperator.from_noise_map_and_psf(
                 self.noise_map, self.psf_pixelization, engine=engine, batch_size=batch_size
@@ -343,10 +340,6 @@ class Imaging:
         except exc.InversionException as error:
             raise exc.DatasetException(f"apply_sparse_operator: {error}") from None
         return self._with(sparse_operator=operator)
-
-    def apply_sparse_operator_cpu(self, engine="auto", batch_size=64) -> "Imaging":
-        """The same as :meth:`apply_sparse_operator` (one operator serves NumPy and JAX)."""
-        return self.apply_sparse_operator(engine=engine, batch_size=batch_size)
 
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """

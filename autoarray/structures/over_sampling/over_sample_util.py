@@ -22,6 +22,7 @@ __all__ = [
     "sub_slim_starts_from",
     "grid_2d_slim_over_sampled_from",
     "binned_array_from",
+    "fine_cell_for_sample_from",
     "binned_to_convolve_size_from",
     "binned_fine_to_native_from",
     "over_sample_size_via_radial_bins_from",
@@ -176,20 +177,45 @@ def binned_array_from(values, sub_size, xp=np):
     return jax.ops.segment_sum(values, segment_ids, num_segments=n) / counts
 
 
-def _fine_cell_for_sample_from(sub_size, convolve_over_sample_size):
-    """For every sample, the index of the s x s fine cell it is binned into."""
-    s = convolve_over_sample_size
-    starts_fine = np.arange(sub_size.shape[0]) * s * s
-    out = np.empty(int(np.sum(sub_size**2)), dtype=np.int64)
+def fine_cell_for_sample_from(sub_size, convolve_over_sample_size: int) -> tuple:
+    """
+    Return, for every sample, the ``s x s`` fine cell it is binned into and its weight there.
+
+    Pixel ``i`` has ``k_i x k_i`` samples (per-pixel sub-block order) and ``s x s`` fine cells
+    (``i * s^2 + a * s + b``, row-major inside the pixel); each cell is the mean of the
+    ``(k_i / s)^2`` neighbouring samples it covers.
+
+    Parameters
+    ----------
+    sub_size : numpy.ndarray
+        (N,) int over-sample sizes ``k_i``, each divisible by ``s`` (not checked here: the
+        callers check it and name the argument in their own terms).
+    convolve_over_sample_size : int
+        ``s``.
+
+    Returns
+    -------
+    cells : numpy.ndarray
+        (sum k_i^2,) int64 fine cell of every sample.
+    fractions : numpy.ndarray
+        (sum k_i^2,) float64 ``1 / (k_i / s)^2`` of every sample: summing
+        ``fractions * values`` per cell gives the cell's mean.
+    """
+    s = int(convolve_over_sample_size)
+    sub_size = np.asarray(sub_size, dtype=np.int64)
+    n_samples = int(np.sum(sub_size**2))
+    cells = np.empty(n_samples, dtype=np.int64)
+    fractions = np.empty(n_samples, dtype=np.float64)
     sample_starts = sub_slim_starts_from(sub_size)
     for k in np.unique(sub_size):
         pixels = np.flatnonzero(sub_size == k)
         group = k // s
         a, b = np.divmod(np.arange(k * k), k)
         cell = (a // group) * s + (b // group)
-        rows = sample_starts[pixels][:, None] + np.arange(k * k)[None, :]
-        out[rows] = starts_fine[pixels][:, None] + cell[None, :]
-    return out
+        index = sample_starts[pixels][:, None] + np.arange(k * k)[None, :]
+        cells[index] = pixels[:, None] * (s * s) + cell[None, :]
+        fractions[index] = 1.0 / (group * group)
+    return cells, fractions
 
 
 def binned_to_convolve_size_from(values, sub_size, convolve_over_sample_size: int, xp=np):
@@ -219,9 +245,7 @@ def binned_to_convolve_size_from(values, sub_size, convolve_over_sample_size: in
         g = k // s
         blocks = xp.reshape(values, (n, s, g, s, g))
         return xp.reshape(xp.mean(blocks, axis=(2, 4)), (n * s * s,))
-    cells = _fine_cell_for_sample_from(sub_size, s)
-    group_area = np.repeat((sub_size // s) ** 2, sub_size**2)
-    weights = 1.0 / group_area
+    cells, weights = fine_cell_for_sample_from(sub_size, s)
     if xp is np:
         return np.bincount(cells, weights=np.asarray(values) * weights, minlength=n * s * s)
     import jax

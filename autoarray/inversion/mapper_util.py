@@ -1,0 +1,84 @@
+"""
+Pure functions of mappers: the (fine) mapping matrix of over-sampled points interpolated onto a
+mesh.
+
+Pixel ``i`` of the pixelization grid is sampled at ``k_i x k_i`` points (per-pixel sub-block
+order). With a PSF oversampled by ``s = convolve_over_sample_size`` the mapping matrix has
+``s x s`` rows per pixel (``i * s^2 + a * s + b``, row-major inside the pixel), each the mean of the
+``(k_i / s)^2`` samples of its fine cell: the grouping light profiles are pre-binned with
+(:func:`autoarray.over_sample_util.fine_cell_for_sample_from`). ``s = 1`` gives one row per pixel,
+the mean of its ``k_i^2`` samples.
+"""
+
+import numpy as np
+import scipy.sparse
+
+from autoarray import exc
+from autoarray.structures.over_sampling import over_sample_util
+
+__all__ = ["mapping_matrix_from"]
+
+
+def mapping_matrix_from(
+    mappings, weights, sub_size, pixels: int, convolve_over_sample_size: int = 1
+) -> scipy.sparse.csr_array:
+    """
+    Return the sparse mapping matrix of over-sampled points interpolated onto a mesh.
+
+    Parameters
+    ----------
+    mappings : numpy.ndarray
+        (sum k_i^2, P) int mesh pixels every sample maps to (per-pixel sub-block order of the
+        samples).
+    weights : numpy.ndarray
+        (sum k_i^2, P) float weights of those mesh pixels.
+    sub_size : numpy.ndarray
+        (N,) int over-sample size ``k_i`` of every image pixel.
+    pixels : int
+        The number of mesh pixels (columns).
+    convolve_over_sample_size : int
+        ``s``: 1 gives the native (N, pixels) matrix; ``s > 1`` the fine (N s^2, pixels) matrix in
+        per-pixel sub-block order.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        Entry (row, p): the mean over the row's samples of their weight on mesh pixel p. Rows of
+        pixels whose samples all lie inside the mesh sum to 1. Explicit zeros are removed.
+
+    Raises
+    ------
+    InversionException
+        If a ``k_i`` is not divisible by ``s``, or ``mappings`` and ``weights`` do not have one
+        row per sample.
+    """
+    s = int(convolve_over_sample_size)
+    sub_size = np.asarray(sub_size, dtype=np.int64)
+    bad = sub_size % s != 0
+    if np.any(bad):
+        raise exc.InversionException(
+            f"The pixelization grid's over-sample sizes must be divisible by "
+            f"convolve_over_sample_size={s} (its k x k samples are pre-binned to s x s fine "
+            f"cells), got sizes {np.unique(sub_size[bad]).tolist()}."
+        )
+    rows, fraction = over_sample_util.fine_cell_for_sample_from(sub_size, s)
+    mappings = np.asarray(mappings)
+    weights = np.asarray(weights, dtype=np.float64)
+    if mappings.shape != weights.shape or mappings.shape[0] != rows.shape[0]:
+        raise exc.InversionException(
+            f"mappings {mappings.shape} and weights {weights.shape} must both be "
+            f"({rows.shape[0]}, P): one row per over-sampled point (sum of k_i^2)."
+        )
+    n_rows = int(sub_size.shape[0]) * s * s
+    n_per = mappings.shape[1]
+    matrix = scipy.sparse.csr_array(
+        (
+            (weights * fraction[:, None]).ravel(),
+            (np.repeat(rows, n_per), mappings.ravel()),
+        ),
+        shape=(n_rows, pixels),
+    )
+    # COO -> CSR sums the duplicate (row, pixel) entries of a cell's samples.
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    return matrix
