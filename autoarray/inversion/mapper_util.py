@@ -48,19 +48,14 @@ def mapping_matrix_from(
 
     Raises
     ------
+    GridException
+        If a ``k_i`` is not divisible by ``s``.
     InversionException
-        If a ``k_i`` is not divisible by ``s``, or ``mappings`` and ``weights`` do not have one
-        row per sample.
+        If ``mappings`` and ``weights`` do not have one row per sample.
     """
     s = int(convolve_over_sample_size)
     sub_size = np.asarray(sub_size, dtype=np.int64)
-    bad = sub_size % s != 0
-    if np.any(bad):
-        raise exc.InversionException(
-            f"The pixelization grid's over-sample sizes must be divisible by "
-            f"convolve_over_sample_size={s} (its k x k samples are pre-binned to s x s fine "
-            f"cells), got sizes {np.unique(sub_size[bad]).tolist()}."
-        )
+    over_sample_util.check_divisible_by_convolve_size(sub_size, s, "over_sample_size_pixelization")
     rows, fraction = over_sample_util.fine_cell_for_sample_from(sub_size, s)
     mappings = np.asarray(mappings)
     weights = np.asarray(weights, dtype=np.float64)

@@ -168,7 +168,10 @@ def test_adaptive_over_sampling_fine_rows(grid):
 
 def test_over_sample_size_not_divisible_by_s_raises(grid):
     mapper = aa.Mapper(aa.mesh.RectangularUniform((4, 4)), grid.apply_over_sampling(3))
-    with pytest.raises(exc.InversionException, match=r"divisible by convolve_over_sample_size=2"):
+    with pytest.raises(
+        exc.GridException,
+        match=r"over_sample_size_pixelization must be a multiple of convolve_over_sample_size=2",
+    ):
         mapper.mapping_matrix_over_sampled_for(2)
 
 
