@@ -62,11 +62,26 @@ EXACT_CARD_RTOL = 1e-13
 
 def header_float_from(header, key) -> float:
     """
-    The value of the numeric card ``key``, exact when the header has its ``float.hex`` copy
-    (see :data:`EXACT_CARD_FOR`).
+    The value of the numeric card ``key``, exact when the header has its ``float.hex`` copy.
 
-    If the numeric card disagrees with its copy beyond the 20-character rounding, another tool
-    edited it: the numeric card is used, with a ``UserWarning``.
+    Parameters
+    ----------
+    header : astropy.io.fits.Header
+        The header holding ``key``.
+    key : str
+        A numeric card, e.g. ``"PIXSCALY"``; its exact copy is named by :data:`EXACT_CARD_FOR`.
+
+    Returns
+    -------
+    float
+        The exact copy's value when it matches the numeric card to within the 20-character
+        rounding of FITS float cards (``EXACT_CARD_RTOL``), else the numeric card's value.
+
+    Warns
+    -----
+    UserWarning
+        If the numeric card and its copy disagree beyond that rounding: another tool edited the
+        numeric card, whose value is used.
     """
     number = float(header[key])
     exact_key = EXACT_CARD_FOR.get(key)

@@ -488,3 +488,31 @@ class TestMalformedHeaderCards:
             exc.DatasetException, match=r"PSF .*psf\.fits: The PSF header card " + message
         ):
             aa.Imaging.from_fits(tmp_path / "data.fits", psf_path=tmp_path / "psf.fits")
+
+
+# ------------------------------------------------ 12: the PSF HDU is named like STPSF's
+
+
+class TestPsfHduNames:
+    @pytest.mark.parametrize("s, name", [(1, "DET_SAMP"), (2, "OVERSAMP"), (3, "OVERSAMP")])
+    def test__output_to_fits_names_the_psf_hdu_and_it_loads_by_name(self, tmp_path, s, name):
+        ds = aa.Imaging(
+            aa.Array2D.no_mask(frame((12, 12)), PS),
+            psf=psf_fine(s, shape=(2 * s + 1, 2 * s + 1)),
+            convolve_over_sample_size_lp=s,
+            convolve_over_sample_size_pixelization=s,
+        )
+        ds.output_to_fits(tmp_path / "data.fits", psf_path=tmp_path / "psf.fits")
+        with fits.open(tmp_path / "psf.fits") as hdul:
+            assert len(hdul) == 1
+            assert hdul[0].name == name and hdul[0].header["OVERSAMP"] == s
+
+        psf = aa.Convolver.from_fits(tmp_path / "psf.fits", hdu=name)
+        assert psf.convolve_over_sample_size == s
+        assert psf.pixel_scales == (PS / s, PS / s)
+        np.testing.assert_array_equal(psf.native, ds.psf.native)
+        loaded = aa.Imaging.from_fits(
+            tmp_path / "data.fits", psf_path=tmp_path / "psf.fits", psf_hdu=name
+        )
+        assert loaded.convolve_over_sample_size_lp == s
+        np.testing.assert_array_equal(loaded.psf.native, ds.psf.native)

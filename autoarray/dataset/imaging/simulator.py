@@ -164,7 +164,7 @@ class SimulatorImaging:
                 "Poisson noise needs a positive, finite exposure_time (seconds) everywhere; got "
                 f"values from {float(np.min(exposure))} to {float(np.max(exposure))}."
             )
-        noisy = values.copy()
+        noisy = values
         if draws:
             counts = values * exposure
             if np.any(counts < 0):
@@ -179,11 +179,10 @@ class SimulatorImaging:
             noise = np.sqrt(np.abs(noisy * exposure)) / exposure
         else:
             noise = np.full(values.shape, float(self.noise_if_add_noise_false))
-        if not self.add_poisson_noise_to_data:
-            noisy = values.copy()
+        data_values = noisy if self.add_poisson_noise_to_data else values
         if self.subtract_background_sky:
-            noisy = noisy - sky
-        data = Array2D(noisy, image.mask)
+            data_values = data_values - sky
+        data = Array2D(data_values, image.mask)
         noise_map = Array2D(noise, image.mask)
         s = self.convolve_over_sample_size
         if over_sample_size is None:
