@@ -1,8 +1,12 @@
 """
 FITS input / output through astropy. Geometry is kept in the header so a file written here
-reloads exactly: ``PIXSCALY`` / ``PIXSCALX`` (arcsec per pixel) and ``ORIGINY`` / ``ORIGINX``.
+reloads exactly: ``PIXSCALY`` / ``PIXSCALX`` (arcsec per pixel) and ``ORIGINY`` / ``ORIGINX``,
+numeric cards for other tools, each with an exact copy (``float.hex``) in a string card
+(``PIXSCYHX``, ``PIXSCXHX``, ``ORIGYHX``, ``ORIGXHX``): astropy writes a float card in at most 20
+characters, so ``0.00017571428571428572`` would come back as ``0.000175714285714285``.
 """
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from autoarray import exc
 
 __all__ = [
     "hdu_from",
+    "header_float_from",
     "header_geometry_from",
     "header_with_geometry_from",
     "PsfHeaderInfo",
@@ -41,14 +46,79 @@ def hdu_from(file_path, hdu=0):
     return data, header
 
 
+# The string card holding the exact value (``float.hex``) of each numeric geometry card.
+EXACT_CARD_FOR = {
+    "PIXSCALY": "PIXSCYHX",
+    "PIXSCALX": "PIXSCXHX",
+    "ORIGINY": "ORIGYHX",
+    "ORIGINX": "ORIGXHX",
+}
+
+# How far a numeric card may differ from its exact copy and still be the same value written in
+# 20 characters (astropy keeps at least 14 significant digits); a larger difference means
+# another tool edited the numeric card.
+EXACT_CARD_RTOL = 1e-13
+
+
+def header_float_from(header, key) -> float:
+    """
+    The value of the numeric card ``key``, exact when the header has its ``float.hex`` copy.
+
+    Parameters
+    ----------
+    header : astropy.io.fits.Header
+        The header holding ``key``.
+    key : str
+        A numeric card, e.g. ``"PIXSCALY"``; its exact copy is named by :data:`EXACT_CARD_FOR`.
+
+    Returns
+    -------
+    float
+        The exact copy's value when it matches the numeric card to within the 20-character
+        rounding of FITS float cards (``EXACT_CARD_RTOL``), else the numeric card's value.
+
+    Warns
+    -----
+    UserWarning
+        If the numeric card and its copy disagree beyond that rounding: another tool edited the
+        numeric card, whose value is used.
+    """
+    number = float(header[key])
+    exact_key = EXACT_CARD_FOR.get(key)
+    if exact_key is None or exact_key not in header:
+        return number
+    try:
+        exact = float.fromhex(str(header[exact_key]))
+    except ValueError:
+        exact = None
+    if exact is not None and (
+        exact == number or np.isclose(exact, number, rtol=EXACT_CARD_RTOL, atol=0.0)
+    ):
+        return exact
+    warnings.warn(
+        f"The FITS header card {key}={header[key]!r} disagrees with its exact copy "
+        f"{exact_key}={header[exact_key]!r}; another tool seems to have edited {key}, so its "
+        f"value is used. Delete {exact_key} (or write the file again) to silence this warning.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return number
+
+
 def header_geometry_from(header):
-    """Return ``(pixel_scales, origin)`` read from a header, ``None`` for what it lacks."""
+    """
+    Return ``(pixel_scales, origin)`` read from a header, ``None`` for what it lacks; exact
+    when the header has the ``float.hex`` copies written by :func:`header_with_geometry_from`.
+    """
     pixel_scales = None
     if "PIXSCALY" in header and "PIXSCALX" in header:
-        pixel_scales = (float(header["PIXSCALY"]), float(header["PIXSCALX"]))
+        pixel_scales = (
+            header_float_from(header, "PIXSCALY"),
+            header_float_from(header, "PIXSCALX"),
+        )
     origin = None
     if "ORIGINY" in header and "ORIGINX" in header:
-        origin = (float(header["ORIGINY"]), float(header["ORIGINX"]))
+        origin = (header_float_from(header, "ORIGINY"), header_float_from(header, "ORIGINX"))
     return pixel_scales, origin
 
 
@@ -84,7 +154,8 @@ def psf_header_info_from(header) -> PsfHeaderInfo:
       extension); otherwise the ``OVERSAMP`` card (STPSF / WebbPSF, and this library's
       ``output_to_fits``) gives ``s``.
     * Pixel scales: ``PIXELSCL`` (STPSF, arcsec per pixel of *this* array), else ``PIXSCALE``
-      (TinyTim subsampled PSFs), else ``PIXSCALY`` / ``PIXSCALX`` (this library).
+      (TinyTim subsampled PSFs), else ``PIXSCALY`` / ``PIXSCALX`` (this library; exact when
+      their ``float.hex`` copies are present, see :func:`header_float_from`).
 
     Raises
     ------
@@ -116,7 +187,7 @@ def psf_header_info_from(header) -> PsfHeaderInfo:
                         f"The PSF header card {key}={header[key]!r} is not a positive number of "
                         "arcsec per pixel; fix the header or pass pixel_scales."
                     )
-                values.append(number)
+                values.append(header_float_from(header, key) if key in EXACT_CARD_FOR else number)
             scales = (values[0], values[-1])
             scales_card = ", ".join(f"{key}={header[key]!r}" for key in keys)
             break
@@ -132,12 +203,20 @@ def _header_number_from(value):
 
 
 def header_with_geometry_from(pixel_scales, origin=(0.0, 0.0), header=None):
-    """Return a header (a copy of ``header`` if given) with the geometry keys set."""
+    """
+    Return a header (a copy of ``header`` if given) with the geometry keys set: the numeric
+    cards ``PIXSCALY``, ``PIXSCALX``, ``ORIGINY``, ``ORIGINX`` and their exact ``float.hex``
+    copies (:data:`EXACT_CARD_FOR`), which :func:`header_geometry_from` reads back bit for bit.
+    """
     header = fits.Header() if header is None else header.copy()
-    header["PIXSCALY"] = (float(pixel_scales[0]), "arcsec per pixel along y")
-    header["PIXSCALX"] = (float(pixel_scales[1]), "arcsec per pixel along x")
-    header["ORIGINY"] = (float(origin[0]), "y origin of the coordinate system (arcsec)")
-    header["ORIGINX"] = (float(origin[1]), "x origin of the coordinate system (arcsec)")
+    for key, value, comment in (
+        ("PIXSCALY", pixel_scales[0], "arcsec per pixel along y"),
+        ("PIXSCALX", pixel_scales[1], "arcsec per pixel along x"),
+        ("ORIGINY", origin[0], "y origin of the coordinate system (arcsec)"),
+        ("ORIGINX", origin[1], "x origin of the coordinate system (arcsec)"),
+    ):
+        header[key] = (float(value), comment)
+        header[EXACT_CARD_FOR[key]] = (float(value).hex(), f"{key} exactly (float.hex)")
     return header
 
 

@@ -85,7 +85,11 @@ def data_from(source, galaxies, psf):
         )
         return ag.Array2D(image.array, mask)
     simulator = ag.SimulatorImaging(
-        exposure_time=300.0, psf=psf, add_poisson_noise_to_data=False, noise_if_add_noise_false=1.0
+        exposure_time=300.0,
+        psf=psf,
+        add_poisson_noise_to_data=False,
+        include_poisson_noise_in_noise_map=False,
+        noise_if_add_noise_false=1.0,
     )
     # k = s = 2: the simulator samples the blurring region of the mask as the fit does.
     grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE, over_sample_size=S)

@@ -51,7 +51,11 @@ def dataset(enable_x64):
         convolve_over_sample_size=S,
     )
     simulator = ag.SimulatorImaging(
-        exposure_time=300.0, psf=psf, add_poisson_noise_to_data=False, noise_if_add_noise_false=1.0
+        exposure_time=300.0,
+        psf=psf,
+        add_poisson_noise_to_data=False,
+        include_poisson_noise_in_noise_map=False,
+        noise_if_add_noise_false=1.0,
     )
     grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE, over_sample_size=4)
     simulated = simulator.via_galaxies_from(galaxies_from(0.3), grid)

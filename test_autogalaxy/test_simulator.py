@@ -54,7 +54,11 @@ def galaxies_from(with_operated=True):
 
 def simulator_from(psf):
     return ag.SimulatorImaging(
-        exposure_time=300.0, psf=psf, add_poisson_noise_to_data=False, noise_if_add_noise_false=1.0
+        exposure_time=300.0,
+        psf=psf,
+        add_poisson_noise_to_data=False,
+        include_poisson_noise_in_noise_map=False,
+        noise_if_add_noise_false=1.0,
     )
 
 

@@ -29,6 +29,28 @@ def _array_protocol_from(array, dtype=None, copy=None):
     return array.copy() if copy else array
 
 
+def _pair_text(pair) -> str:
+    """A (y, x) pair as floats, for messages."""
+    return str(tuple(float(v) for v in pair))
+
+
+def _check_unmasks_a_pixel(array, description, pixel_scales, origin):
+    """
+    Raise ``MaskException`` if a factory's mask ``array`` masks every pixel: nothing downstream
+    (a dataset, a convolver state, a fit) can use a mask without unmasked pixels.
+    """
+    if not array.all():
+        return
+    ny, nx = array.shape
+    half_y, half_x = (ny - 1) / 2 * pixel_scales[0], (nx - 1) / 2 * pixel_scales[1]
+    raise exc.MaskException(
+        f"{description} unmasks no pixel: no pixel centre lies in the region. The pixel centres "
+        f"span y in [{origin[0] - half_y:.6g}, {origin[0] + half_y:.6g}] and x in "
+        f"[{origin[1] - half_x:.6g}, {origin[1] + half_x:.6g}] arcsec; enlarge the radius or "
+        "move the centre into the frame."
+    )
+
+
 class Mask2D:
     """
     A 2D mask paired with its pixel scales and origin. ``True`` means masked (excluded).
@@ -50,7 +72,14 @@ class Mask2D:
     Raises
     ------
     MaskException
-        If ``mask`` is not a 2D array of bools, or the pixel scales are not positive.
+        If ``mask`` is not a 2D array of bools, has an axis of length 0, or the pixel scales are
+        not positive.
+
+    Notes
+    -----
+    A mask that masks every pixel can be built (as in PyAutoArray), but nothing downstream takes
+    it: ``Imaging``, ``Imaging.apply_mask`` and ``ConvolverState`` refuse it, and the factories
+    :meth:`circular` / :meth:`circular_annular` refuse to return one.
     """
 
     def __init__(self, mask, pixel_scales, origin=(0.0, 0.0), invert=False):
@@ -65,6 +94,11 @@ class Mask2D:
         if array.ndim != 2:
             raise exc.MaskException(
                 f"mask must be a 2D array of bools, got an array of shape {array.shape}."
+            )
+        if 0 in array.shape:
+            raise exc.MaskException(
+                f"mask has shape {array.shape}: a mask needs at least one pixel along each axis. "
+                "Pass the 2D frame of the data (True = masked)."
             )
         if invert:
             array = ~array
@@ -85,7 +119,15 @@ class Mask2D:
 
     @classmethod
     def circular(cls, shape_native, radius, pixel_scales, centre=(0.0, 0.0), origin=(0.0, 0.0)):
-        """Unmask the pixels whose centres lie within ``radius`` arcsec of ``centre``."""
+        """
+        Unmask the pixels whose centres lie within ``radius`` arcsec of ``centre``.
+
+        Raises
+        ------
+        MaskException
+            If the radius is not positive, or no pixel centre lies within it (the message gives
+            the frame's extent).
+        """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.MaskException
         )
@@ -93,6 +135,13 @@ class Mask2D:
         if not radius > 0:
             raise exc.MaskException(f"radius must be positive (arcsec), got {radius!r}.")
         array = mask_2d_util.mask_2d_circular_from(shape, pixel_scales, radius, centre, origin)
+        _check_unmasks_a_pixel(
+            array,
+            f"Mask2D.circular of shape {shape} with radius {radius} arcsec about centre "
+            f"{_pair_text(centre)}",
+            pixel_scales,
+            origin,
+        )
         return cls(array, pixel_scales, origin)
 
     @classmethod
@@ -105,7 +154,15 @@ class Mask2D:
         centre=(0.0, 0.0),
         origin=(0.0, 0.0),
     ):
-        """Unmask the pixels whose centres lie in ``inner_radius < r <= outer_radius`` arcsec."""
+        """
+        Unmask the pixels whose centres lie in ``inner_radius < r <= outer_radius`` arcsec.
+
+        Raises
+        ------
+        MaskException
+            If the radii are not ``0 <= inner_radius < outer_radius``, or no pixel centre lies
+            between them.
+        """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.MaskException
         )
@@ -117,6 +174,13 @@ class Mask2D:
             )
         array = mask_2d_util.mask_2d_circular_annular_from(
             shape, pixel_scales, inner_radius, outer_radius, centre, origin
+        )
+        _check_unmasks_a_pixel(
+            array,
+            f"Mask2D.circular_annular of shape {shape} with radii {inner_radius} < r <= "
+            f"{outer_radius} arcsec about centre {_pair_text(centre)}",
+            pixel_scales,
+            origin,
         )
         return cls(array, pixel_scales, origin)
 

@@ -307,6 +307,10 @@ class ConvolverState:
             raise exc.KernelException(
                 f"A ConvolverState needs a Mask2D, got {type(mask).__name__}."
             )
+        if mask.pixels_in_mask == 0:
+            raise exc.KernelException(
+                f"The mask has no unmasked pixel ({mask!r}); unmask the region to fit."
+            )
         s = check_util.positive_int_from(
             convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
         )
@@ -967,8 +971,10 @@ class Convolver:
         Load a kernel from one HDU of a FITS file (index or extension name, e.g. ``"OVERDIST"``).
 
         The oversampling factor and pixel scales come from the header
-        (:func:`autoarray.fits_util.psf_header_info_from` states the rules) and must agree with
-        explicit arguments.
+        (:func:`autoarray.fits_util.psf_header_info_from` states the rules). An explicit
+        ``convolve_over_sample_size`` that disagrees with the header wins, with a ``UserWarning``
+        naming both (poppy's ``OpticalSystem`` writes its FFT factor in ``OVERSAMP``); explicit
+        ``pixel_scales`` must agree with the header's.
 
         STPSF / TinyTim PSFs are optical (no detector pixel; sum ~1): convolve then bin, as this
         class does.
@@ -976,7 +982,8 @@ class Convolver:
         Raises
         ------
         KernelException
-            If the header and the arguments disagree, or no pixel scale is known.
+            If the header's pixel scales and ``pixel_scales`` disagree, a header card is
+            malformed, or no pixel scale is known.
         """
         data, header = fits_util.hdu_from(file_path, hdu)
         if data.ndim != 2:
@@ -993,9 +1000,12 @@ class Convolver:
                 convolve_over_sample_size, "convolve_over_sample_size", exc.KernelException
             )
             if header_s is not None and header_s != s:
-                raise exc.KernelException(
-                    f"convolve_over_sample_size={s} conflicts with the header of HDU {hdu!r} of "
-                    f"{file_path}, which says {info.convolve_over_sample_size_card}."
+                # poppy's OpticalSystem writes its FFT factor in OVERSAMP: the caller may know better.
+                warnings.warn(
+                    f"convolve_over_sample_size={s} overrides the header of HDU {hdu!r} of "
+                    f"{file_path}, which says {info.convolve_over_sample_size_card}.",
+                    UserWarning,
+                    stacklevel=2,
                 )
         if pixel_scales is None:
             if header_scales is None:

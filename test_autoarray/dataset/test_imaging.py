@@ -663,10 +663,17 @@ class TestFits:
     def test__explicit_size_conflicting_with_oversamp(self, tmp_path):
         data_path, psf_path, _ = self.paths(tmp_path)
         imaging(2).output_to_fits(data_path, psf_path=psf_path)
-        with pytest.raises(
-            exc.DatasetException,
-            match=r"PSF .*psf\.fits: convolve_over_sample_size=3 conflicts with the header .*"
-            r"OVERSAMP=2",
+        # The explicit factor wins over the header (with a warning); the PSF's sampling, data / 2,
+        # is then refused for s = 3.
+        with (
+            pytest.warns(
+                UserWarning, match=r"convolve_over_sample_size=3 overrides the header .*OVERSAMP=2"
+            ),
+            pytest.raises(
+                exc.DatasetException,
+                match=r"The PSF is sampled at \(0\.1, 0\.125\) arcsec per pixel, but with "
+                r"convolve_over_sample_size=3",
+            ),
         ):
             aa.Imaging.from_fits(
                 data_path,

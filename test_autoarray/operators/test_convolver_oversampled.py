@@ -667,14 +667,18 @@ class TestFits:
         write_stpsf_like(path)
         conv = aa.Convolver.from_fits(path, hdu=0, convolve_over_sample_size=4, pixel_scales=0.0075)
         assert conv.convolve_over_sample_size == 4
-        with pytest.raises(
-            exc.KernelException,
-            match=r"convolve_over_sample_size=2 conflicts with the header .* OVERSAMP=4",
+        # An explicit factor wins over the header, with a warning naming both (issue 13, item 11).
+        with pytest.warns(
+            UserWarning,
+            match=r"convolve_over_sample_size=2 overrides the header .* OVERSAMP=4",
         ):
-            aa.Convolver.from_fits(path, convolve_over_sample_size=2)
-        with pytest.raises(
-            exc.KernelException,
-            match=r"convolve_over_sample_size=4 conflicts .* EXTNAME=DET_SAMP \(detector sampled",
+            assert (
+                aa.Convolver.from_fits(path, convolve_over_sample_size=2).convolve_over_sample_size
+                == 2
+            )
+        with pytest.warns(
+            UserWarning,
+            match=r"convolve_over_sample_size=4 overrides .* EXTNAME=DET_SAMP \(detector sampled",
         ):
             aa.Convolver.from_fits(path, hdu="DET_SAMP", convolve_over_sample_size=4)
         with pytest.raises(exc.KernelException, match=r"pixel_scales=\(0\.03, 0\.03\) conflicts"):

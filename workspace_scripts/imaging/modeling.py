@@ -20,13 +20,13 @@ if ``workspace_scripts/output/dataset`` does not exist.
 """
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy import optimize
 
 import autogalaxy as ag
+from autoarray.progress_util import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import simulator  # noqa: E402  (the script beside this one: truth, paths, galaxy model)
@@ -77,43 +77,22 @@ def galaxy_from_vector(x: np.ndarray) -> ag.Galaxy:
     return simulator.galaxy_from(bulge, disk)
 
 
-class Progress:
-    """One status line, rewritten in place: evaluations, best chi^2, elapsed time."""
-
-    def __init__(self, label: str, every: int = 20):
-        self.label, self.every, self.calls, self.best = label, every, 0, np.inf
-        self.start = time.perf_counter()
-
-    def update(self, chi_squared: float):
-        self.calls += 1
-        self.best = min(self.best, chi_squared)
-        if self.calls % self.every == 0:
-            print(
-                f"\r  {self.label}: {self.calls} likelihood evaluations, best chi^2 "
-                f"{self.best:10.1f}, {time.perf_counter() - self.start:5.1f} s",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    def close(self):
-        print(
-            f"\r  {self.label}: {self.calls} likelihood evaluations, best chi^2 "
-            f"{self.best:10.1f}, {time.perf_counter() - self.start:5.1f} s",
-            file=sys.stderr,
-        )
-
-
 def fit_from(dataset: ag.Imaging, x0: np.ndarray, label: str) -> dict:
     """Maximum-likelihood fit; returns the optimum, its 1-sigma errors and the final fit."""
-    progress = Progress(label)
+    # stdout: on a terminal one line redrawn in place, in a log (make demo > log) one line per
+    # 20 evaluations.
+    progress = Progress(label, unit="eval", every=20)
     noise = dataset.noise_map.array
     data = dataset.data.array
 
+    best = np.inf
+
     def normalized_residuals(x):
+        nonlocal best
         fit = ag.FitImaging(dataset=dataset, galaxies=[galaxy_from_vector(x)])
         residuals = (data - fit.model_data.array) / noise
-        progress.update(float(residuals @ residuals))
+        best = min(best, float(residuals @ residuals))
+        progress.update(postfix=f"best chi^2 {best:.1f}")
         return residuals
 
     lower = [p[4][0] for p in PARAMETERS]

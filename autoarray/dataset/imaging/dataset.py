@@ -5,6 +5,7 @@ from functools import cached_property
 import numpy as np
 
 from autoarray import check_util, exc, fits_util
+from autoarray.dataset import dataset_util
 from autoarray.dataset.grids import GridsDataset
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators.convolver import Convolver, warn_if_psf_questionable
@@ -19,6 +20,74 @@ def _sizes_array_from(over_sample_size, mask):
     return over_sample_util.sub_size_array_from(over_sample_size, mask.pixels_in_mask)
 
 
+def _check_new_mask(mask, current_mask, caller: str):
+    """
+    Raise ``DatasetException`` unless ``mask`` can replace ``current_mask``: a ``Mask2D`` of the
+    same shape and pixel scales that unmasks at least one pixel and no pixel masked now.
+    """
+    if not isinstance(mask, Mask2D) or mask.shape_native != current_mask.shape_native:
+        raise exc.DatasetException(
+            f"{caller} needs a Mask2D of shape {current_mask.shape_native}, got "
+            f"{getattr(mask, 'shape_native', type(mask).__name__)}; build it with "
+            f"shape_native={current_mask.shape_native} (the data's)."
+        )
+    if not np.allclose(mask.pixel_scales, current_mask.pixel_scales, rtol=1e-12, atol=0.0):
+        raise exc.DatasetException(
+            f"{caller} got a mask with pixel scales {mask.pixel_scales} but the dataset has "
+            f"{current_mask.pixel_scales}; build the mask with dataset.pixel_scales."
+        )
+    if mask.pixels_in_mask == 0:
+        raise exc.DatasetException(
+            f"{caller} got a mask with no unmasked pixel (every pixel is masked), which leaves "
+            "nothing to fit; unmask the region to fit (True = masked)."
+        )
+    unmasked = ~mask.array & current_mask.array
+    if np.any(unmasked):
+        raise exc.DatasetException(
+            f"{caller} cannot unmask pixels: {int(unmasked.sum())} pixels masked in the "
+            "dataset are unmasked in the new mask. Reload the dataset to use a larger mask."
+        )
+
+
+def _pair_text(pair, digits=6) -> str:
+    """A (y, x) pair for messages: one number for square pixels."""
+    y, x = (float(v) for v in pair)
+    return f"{y:.{digits}g}" if y == x else f"({y:.{digits}g}, {x:.{digits}g})"
+
+
+def _psf_sampling_mismatch_from(info, data_pixel_scales) -> str | None:
+    """
+    What is wrong when a PSF header's pixel scale times its factor ``s`` is not the data's pixel
+    scale (None when they agree, or the header gives no pixel scale): both numbers, and the
+    factor the header's pixel scale implies if it is an integer.
+    """
+    if info.pixel_scales is None:
+        return None
+    s = info.convolve_over_sample_size or 1
+    implied = np.asarray(data_pixel_scales, dtype=float) / np.asarray(info.pixel_scales)
+    if np.allclose(implied, s, rtol=1e-6, atol=0.0):
+        return None
+    cards = " / ".join(card.split("=")[0] for card in info.pixel_scales_card.split(", "))
+    message = (
+        f"the header says {info.convolve_over_sample_size_card or 'no OVERSAMP (s = 1)'} but "
+        f"{info.pixel_scales_card}: {_pair_text(info.pixel_scales)} x {s} = "
+        f"{_pair_text(np.multiply(info.pixel_scales, s))} arcsec, not the data's pixel scale "
+        f"{_pair_text(data_pixel_scales)}"
+    )
+    whole = round(float(implied[0]))
+    if whole >= 1 and np.allclose(implied, whole, rtol=1e-6, atol=0.0):
+        return (
+            f"{message}. {cards} implies a factor of {whole} (poppy's OpticalSystem, for one, "
+            f"writes its FFT oversampling in OVERSAMP): pass convolve_over_sample_size_lp="
+            f"{whole}, convolve_over_sample_size_pixelization={whole} to use it."
+        )
+    return (
+        f"{message}; {_pair_text(data_pixel_scales)} / {_pair_text(info.pixel_scales)} = "
+        f"{_pair_text(implied, digits=4)} is not an integer, so the PSF is not sampled at a "
+        "whole fraction of the data's pixels. Resample it to the data's pixel scale / s."
+    )
+
+
 class Imaging:
     """
     An imaging dataset: ``data``, ``noise_map`` and ``psf`` on the data's mask.
@@ -26,7 +95,9 @@ class Imaging:
     Parameters
     ----------
     data
-        The image (``Array2D``; its mask is the dataset's mask).
+        The image (``Array2D``; its mask is the dataset's mask). Its unmasked values must be
+        finite: mask bad pixels (NaN / inf) by putting the data on a mask that excludes them,
+        ``Array2D(values, mask)``, or with ``Imaging.from_fits(..., mask=...)``.
     noise_map
         1-sigma noise of every pixel (``Array2D`` on the same mask); ones if None.
     psf
@@ -38,9 +109,13 @@ class Imaging:
         Optional full noise covariance (N x N); stored for fits that use it.
     over_sample_size_lp, over_sample_size_pixelization
         Over-sample sizes ``k_i`` of light profiles and pixelizations: an int or one int per
-        unmasked pixel (adaptive). Each must be divisible by the matching convolve size.
+        unmasked pixel (adaptive). Each must be divisible by the matching convolve size ``s``.
+        None (default): the smallest multiple of ``s`` that is >= 4 (4 for s = 1, 2, 4; 6 for
+        s = 3; s for s >= 5), :func:`autoarray.dataset.dataset_util.over_sample_size_default_from`.
     use_normalized_psf
-        Use the PSF divided by its sum (a new Convolver; the caller's is not mutated).
+        Use the PSF divided by its sum (a new Convolver; the caller's is not mutated). A PSF that
+        already sums to 1 within 8 ulp (e.g. one written by :meth:`output_to_fits`) is used as
+        it is, so a FITS round trip keeps its values bit for bit.
     check_noise_map
         Reject noise maps with non-positive or non-finite values.
     sparse_operator
@@ -56,7 +131,9 @@ class Imaging:
     TypeError
         If a convolve size is not an int.
     DatasetException
-        For sizes < 1, over-sample sizes not divisible by their convolve size, two different
+        For data on a mask without unmasked pixels, non-finite data in an unmasked pixel (the
+        message gives the count and the first pixel's native (row, col) and (y, x) arcsec),
+        sizes < 1, over-sample sizes not divisible by their convolve size, two different
         convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees or (``s > 1``)
         that is not sampled at the data's pixel scales / s, a sparse operator built for another
         mask, noise map or ``s``, mismatched shapes, a noise covariance that is not (N, N), or a bad noise map.
@@ -75,8 +152,8 @@ class Imaging:
         psf: Convolver | None = None,
         psf_setup_state: bool = False,
         noise_covariance_matrix: np.ndarray | None = None,
-        over_sample_size_lp=4,
-        over_sample_size_pixelization=4,
+        over_sample_size_lp=None,
+        over_sample_size_pixelization=None,
         use_normalized_psf: bool = True,
         check_noise_map: bool = True,
         sparse_operator=None,
@@ -94,6 +171,25 @@ class Imaging:
         if not isinstance(data, Array2D):
             raise exc.DatasetException(f"data must be an Array2D, got {type(data).__name__}.")
         mask = data.mask
+        if mask.pixels_in_mask == 0:
+            raise exc.DatasetException(
+                f"The data's mask has no unmasked pixel ({mask!r}), which leaves nothing to fit; "
+                "unmask the region to fit (True = masked)."
+            )
+        non_finite = dataset_util.non_finite_pixels_from(data.slim.array, mask)
+        if non_finite is not None:
+            count, (row, col), (y, x) = non_finite
+            raise exc.DatasetException(
+                f"The data has {count} non-finite values (NaN or inf) in unmasked pixels; the "
+                f"first is native (row, col) = ({row}, {col}), (y, x) = ({y:.6g}, {x:.6g}) "
+                "arcsec. Mask them (True = masked): put the data on a mask that excludes them, "
+                "Array2D(values, mask=mask), or load it with Imaging.from_fits(..., mask=mask); "
+                "np.isfinite(values) shows where they are."
+            )
+        if over_sample_size_lp is None:
+            over_sample_size_lp = dataset_util.over_sample_size_default_from(s_lp)
+        if over_sample_size_pixelization is None:
+            over_sample_size_pixelization = dataset_util.over_sample_size_default_from(s_pix)
         if s_lp > 1 and s_pix > 1 and s_lp != s_pix:
             raise exc.DatasetException(
                 f"convolve_over_sample_size_lp={s_lp} and convolve_over_sample_size_pixelization="
@@ -112,7 +208,9 @@ class Imaging:
                 )
                 over_sample_util.check_divisible_by_convolve_size(sizes, s, name)
             except exc.GridException as error:
-                raise exc.DatasetException(f"{name}: {error}") from None
+                raise exc.DatasetException(
+                    f"{name}: {error} {dataset_util.over_sample_size_rule_text_from(name, s)}"
+                ) from None
         s_psf_needed = max(s_lp, s_pix)
         if psf is not None:
             if not isinstance(psf, Convolver):
@@ -136,7 +234,7 @@ class Imaging:
                         f"data's pixel scales {data.pixel_scales} / {s_psf_needed} = {expected}."
                     )
             warn_if_psf_questionable(psf.native)
-            if use_normalized_psf:
+            if use_normalized_psf and not dataset_util.sums_to_one(psf.native):
                 psf = psf.normalized
         elif s_psf_needed > 1:
             raise exc.DatasetException(
@@ -344,26 +442,15 @@ class Imaging:
     def apply_mask(self, mask: Mask2D) -> "Imaging":
         """
         The dataset on ``mask`` (data and noise map re-read from the native frame; adaptive
-        over-sample sizes and the noise covariance restricted to the new mask). A mask may only
-        remove pixels: unmasking a pixel that is masked now, or a mask of another shape or
-        pixel scale, raises ``DatasetException``.
+        over-sample sizes and the noise covariance restricted to the new mask).
+
+        Raises
+        ------
+        DatasetException
+            If ``mask`` is not a ``Mask2D`` of the dataset's shape and pixel scales, masks every
+            pixel, or unmasks a pixel that is masked now (a mask may only remove pixels).
         """
-        if not isinstance(mask, Mask2D) or mask.shape_native != self.shape_native:
-            raise exc.DatasetException(
-                f"apply_mask needs a Mask2D of shape {self.shape_native}, got "
-                f"{getattr(mask, 'shape_native', type(mask).__name__)}."
-            )
-        if not np.allclose(mask.pixel_scales, self.pixel_scales, rtol=1e-12, atol=0.0):
-            raise exc.DatasetException(
-                f"apply_mask got a mask with pixel scales {mask.pixel_scales} but the dataset has "
-                f"{self.pixel_scales}; build the mask with dataset.pixel_scales."
-            )
-        unmasked = ~mask.array & self.mask.array
-        if np.any(unmasked):
-            raise exc.DatasetException(
-                f"apply_mask cannot unmask pixels: {int(unmasked.sum())} pixels masked in the "
-                "dataset are unmasked in the new mask. Reload the dataset to use a larger mask."
-            )
+        _check_new_mask(mask, self.mask, "apply_mask")
         data = Array2D(self.data.native.array, mask)
         noise_map = Array2D(self.noise_map.native.array, mask)
         covariance = self.noise_covariance_matrix
@@ -440,23 +527,60 @@ class Imaging:
         data_hdu=0,
         noise_map_hdu=0,
         psf_hdu=0,
-        over_sample_size_lp=4,
-        over_sample_size_pixelization=4,
+        over_sample_size_lp=None,
+        over_sample_size_pixelization=None,
         convolve_over_sample_size_lp=None,
         convolve_over_sample_size_pixelization=None,
         psf_pixel_scales=None,
         use_normalized_psf=True,
         check_noise_map=True,
         psf_setup_state=False,
+        mask=None,
     ) -> "Imaging":
         """
         Load a dataset from FITS files.
 
-        ``pixel_scales`` default to the data header (``PIXSCALY`` / ``PIXSCALX``). The PSF's
-        oversampling factor comes from its header (``OVERSAMP``) unless the convolve sizes are
-        given (they must agree); its pixel scales come from its header (``PIXELSCL``,
-        ``PIXSCALE``, ``PIXSCALY``), else ``psf_pixel_scales``, else the image's / s. When the
-        convolve sizes are not given, both default to the PSF's factor.
+        Parameters
+        ----------
+        data_path, noise_map_path, psf_path : str or path-like
+            The files (no noise map: ones; no PSF: none).
+        pixel_scales : float or (float, float), optional
+            The data's arcsec per pixel; default: its header (``PIXSCALY`` / ``PIXSCALX``).
+        data_hdu, noise_map_hdu, psf_hdu : int or str
+            The HDU of each file, an index or an extension name (e.g. ``"OVERSAMP"``).
+        over_sample_size_lp, over_sample_size_pixelization
+            As in :class:`Imaging`; None (default): the smallest multiple of the PSF's factor
+            ``s`` that is >= 4.
+        convolve_over_sample_size_lp, convolve_over_sample_size_pixelization : int, optional
+            ``s`` of each channel. Not given: the PSF header's factor (``OVERSAMP``, see
+            :func:`autoarray.fits_util.psf_header_info_from`), or 1 without a PSF. A given factor
+            > 1 wins over the header's, with a ``UserWarning`` naming both.
+        psf_pixel_scales : float or (float, float), optional
+            The PSF's sampling when its header has none (default: the data's pixel scale / s).
+        use_normalized_psf, check_noise_map, psf_setup_state : bool
+            As in :class:`Imaging`.
+        mask : Mask2D, optional
+            Applied to the full frames before the dataset is built, so frames whose bad pixels
+            are NaN or inf load when the mask excludes them (the data must be finite wherever it
+            is unmasked). Same shape and pixel scales as the data.
+
+        Returns
+        -------
+        Imaging
+
+        Raises
+        ------
+        DatasetException
+            If the data is not finite where it is unmasked, ``mask`` does not fit the data, the
+            PSF file is malformed, or (no factor given) the PSF header's pixel scale times its
+            factor is not the data's pixel scale: the message names both numbers and the factor
+            the header's pixel scale implies (poppy's ``OpticalSystem`` writes its FFT
+            oversampling in ``OVERSAMP``; pass the convolve sizes to use the right one).
+
+        Notes
+        -----
+        Files written by :meth:`output_to_fits` reload bit for bit (exact geometry cards, and a
+        PSF that already sums to 1 is not normalised again).
         """
         data = Array2D.from_fits(data_path, pixel_scales=pixel_scales, hdu=data_hdu)
         noise_map = None
@@ -465,6 +589,11 @@ class Imaging:
                 noise_map_path, pixel_scales=data.pixel_scales, hdu=noise_map_hdu
             )
             noise_map = Array2D(noise_map.native.array, data.mask)
+        if mask is not None:
+            _check_new_mask(mask, data.mask, "Imaging.from_fits")
+            data = Array2D(data.native.array, mask)
+            if noise_map is not None:
+                noise_map = Array2D(noise_map.native.array, mask)
         psf = None
         if psf_path is not None:
             given = [
@@ -479,6 +608,10 @@ class Imaging:
                 s = s_arg if s_arg is not None else (info.convolve_over_sample_size or 1)
                 if psf_pixel_scales is None and info.pixel_scales is None:
                     psf_pixel_scales = (data.pixel_scales[0] / s, data.pixel_scales[1] / s)
+                elif psf_pixel_scales is None and s_arg is None:
+                    mismatch = _psf_sampling_mismatch_from(info, data.pixel_scales)
+                    if mismatch is not None:
+                        raise exc.DatasetException(f"PSF {psf_path}: {mismatch}")
                 psf = Convolver.from_fits(
                     psf_path,
                     hdu=psf_hdu,
@@ -511,16 +644,24 @@ class Imaging:
 
     def output_to_fits(self, data_path, psf_path=None, noise_map_path=None, overwrite=False):
         """
-        Write the data, PSF and noise map to FITS. Headers keep the pixel scales; the PSF header
-        also has ``OVERSAMP`` (its ``convolve_over_sample_size``), so :meth:`from_fits` reloads
-        the dataset exactly.
+        Write the data, PSF and noise map to FITS, so that :meth:`from_fits` reloads the dataset
+        bit for bit.
+
+        Headers carry the geometry (``PIXSCALY`` / ``PIXSCALX`` / ``ORIGINY`` / ``ORIGINX`` and
+        their exact copies, see :mod:`autoarray.fits_util`). The PSF is the primary HDU of its
+        file, named like STPSF's products: ``EXTNAME=OVERSAMP`` for an oversampled PSF
+        (``s > 1``) or ``DET_SAMP`` for a native one, with ``OVERSAMP = s``; so
+        ``Convolver.from_fits(psf_path, hdu="OVERSAMP")`` and ``from_fits(..., psf_hdu=...)``
+        read it by name too.
         """
         self.data.output_to_fits(data_path, overwrite=overwrite)
         if noise_map_path is not None:
             self.noise_map.output_to_fits(noise_map_path, overwrite=overwrite)
         if psf_path is not None and self.psf is not None:
+            s = self.psf.convolve_over_sample_size
             header = fits_util.header_with_geometry_from(self.psf.pixel_scales, self.psf.origin)
-            header["OVERSAMP"] = (self.psf.convolve_over_sample_size, "PSF oversampling factor")
+            header["EXTNAME"] = ("OVERSAMP" if s > 1 else "DET_SAMP", "PSF sampling (as STPSF)")
+            header["OVERSAMP"] = (s, "PSF oversampling factor")
             fits_util.write_hdu_list(psf_path, [(self.psf.native, header, None)], overwrite)
 
     def __repr__(self):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autoarray import exc
+from autoarray.dataset import dataset_util
 from autoarray.dataset.grids import fine_values_from_native_frame
 from autoarray.dataset.imaging.dataset import Imaging
 from autoarray.mask.mask_2d import Mask2D
@@ -29,13 +30,23 @@ class SimulatorImaging:
     normalize_psf
         Use the PSF divided by its sum.
     add_poisson_noise_to_data
-        Draw Poisson noise (of the image plus sky, in counts).
+        Add Poisson noise (of the image plus sky, in counts) to the data.
     include_poisson_noise_in_noise_map
-        The noise map is the Poisson sigma of the noisy counts; otherwise ``noise_if_add_noise_false``.
+        The noise map is the Poisson sigma of a noisy realisation, ``sqrt(|counts|) / t``
+        (whether or not that realisation is added to the data: with
+        ``add_poisson_noise_to_data=False`` the data are noise-free and the noise map realistic,
+        so a fit's posterior peaks at the truth); otherwise ``noise_if_add_noise_false``.
     noise_if_add_noise_false
         The noise-map value when no Poisson noise is in the noise map.
     noise_seed
-        Seed of the random generator; -1 draws a fresh seed (not reproducible).
+        Seed of the Poisson draws; -1 draws a fresh seed (not reproducible).
+
+    Notes
+    -----
+    The draws come from NumPy's legacy stream, ``np.random.RandomState(noise_seed).poisson``: the
+    stream of PyAutoArray's ``np.random.seed(noise_seed)`` + ``np.random.poisson``, so a seed gives
+    the released library's simulated data and noise map value for value. A private
+    ``RandomState`` is used: NumPy's global random state is never read or changed.
     """
 
     def __init__(
@@ -114,15 +125,18 @@ class SimulatorImaging:
             The noise-free image (counts / s): the native frame, or the fine frame for an
             oversampled PSF (see :meth:`blurred_image_from`). If ``image_is_convolved`` it is the
             already blurred native image.
+
         over_sample_size
-            ``over_sample_size_lp`` of the returned dataset (default: the PSF's s, or 4 if 1).
+            ``over_sample_size_lp`` of the returned dataset (default: the smallest multiple of
+            the PSF's ``s`` that is >= 4, as :class:`Imaging`).
 
         Raises
         ------
         DatasetException
             If the image holds NaN or inf, an oversampled PSF gets an image that is not the fine
             frame (shape not a multiple of s, or pixel scales not the PSF's), or Poisson noise is
-            asked for with a non-positive exposure time or negative counts.
+            asked for (in the data or the noise map) with a non-positive exposure time or
+            negative counts.
         """
         if not np.all(np.isfinite(np.asarray(image.native.array))):
             raise exc.DatasetException(
@@ -144,32 +158,35 @@ class SimulatorImaging:
         )
         sky = self.background_sky_level
         values = np.asarray(image.native.array) + sky
-        if self.add_poisson_noise_to_data and not np.all(np.isfinite(exposure) & (exposure > 0)):
+        draws = self.add_poisson_noise_to_data or self.include_poisson_noise_in_noise_map
+        if draws and not np.all(np.isfinite(exposure) & (exposure > 0)):
             raise exc.DatasetException(
                 "Poisson noise needs a positive, finite exposure_time (seconds) everywhere; got "
                 f"values from {float(np.min(exposure))} to {float(np.max(exposure))}."
             )
-        if self.add_poisson_noise_to_data:
-            rng = np.random.default_rng(None if self.noise_seed == -1 else self.noise_seed)
+        noisy = values
+        if draws:
             counts = values * exposure
             if np.any(counts < 0):
                 raise exc.DatasetException(
                     "Poisson noise needs non-negative image + sky counts; the image has negative values."
                 )
-            noisy = rng.poisson(counts).astype(float) / exposure
-        else:
-            noisy = values.copy()
-        if self.include_poisson_noise_in_noise_map and self.add_poisson_noise_to_data:
+            rng = np.random.RandomState(None if self.noise_seed == -1 else self.noise_seed)
+            # values + (draw - values), not the draw alone: the release's arithmetic, so a seed
+            # reproduces its data to the last bit.
+            noisy = values + (rng.poisson(counts) / exposure - values)
+        if self.include_poisson_noise_in_noise_map:
             noise = np.sqrt(np.abs(noisy * exposure)) / exposure
         else:
             noise = np.full(values.shape, float(self.noise_if_add_noise_false))
+        data_values = noisy if self.add_poisson_noise_to_data else values
         if self.subtract_background_sky:
-            noisy = noisy - sky
-        data = Array2D(noisy, image.mask)
+            data_values = data_values - sky
+        data = Array2D(data_values, image.mask)
         noise_map = Array2D(noise, image.mask)
         s = self.convolve_over_sample_size
         if over_sample_size is None:
-            over_sample_size = 4 if 4 % s == 0 else s
+            over_sample_size = dataset_util.over_sample_size_default_from(s)
         return Imaging(
             data=data,
             noise_map=noise_map,
