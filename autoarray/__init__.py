@@ -22,7 +22,9 @@ from autoarray.operators.convolver import Convolver, ConvolverState
 from autoarray.operators.over_sampling import over_sample_util
 from autoarray.operators.over_sampling.over_sampler import OverSampler
 from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.arrays.irregular import ArrayIrregular
 from autoarray.structures.grids.grid_2d import Grid2D
+from autoarray.structures.grids.irregular_2d import Grid2DIrregular
 
 __all__ = [
     "exc",
@@ -32,6 +34,8 @@ __all__ = [
     "OverSampler",
     "Array2D",
     "Grid2D",
+    "ArrayIrregular",
+    "Grid2DIrregular",
     "Convolver",
     "ConvolverState",
     "convolver_util",
