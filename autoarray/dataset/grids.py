@@ -89,6 +89,18 @@ class GridsDataset:
     def blurring_mask(self) -> Mask2D | None:
         return None if self.blurring is None else self.blurring.mask
 
+    # ------------------------------------------------ PyAutoArray names (issue 17 additions)
+
+    @property
+    def over_sample_size_lp(self):
+        """The light-profile over-sample sizes ``k_i``, one int per unmasked pixel (``Array2D``)."""
+        return self.lp.over_sample_size
+
+    @property
+    def over_sample_size_pixelization(self):
+        """The pixelization over-sample sizes ``k_i``, one int per unmasked pixel (``Array2D``)."""
+        return self.pixelization.over_sample_size
+
     def __repr__(self):
         return (
             f"GridsDataset(pixels={self.mask.pixels_in_mask}, "
