@@ -6,7 +6,8 @@ import numpy as np
 
 from autoarray import check_util, exc, fits_util
 from autoarray.mask import mask_2d_util
-from autoarray.mask.mask_2d import Mask2D, MaskGeometry, _array_protocol_from
+from autoarray.mask.mask_2d import Mask2D, MaskGeometry
+from autoarray.structures.stored_values import StoredValues
 
 __all__ = ["Array2D"]
 
@@ -26,7 +27,7 @@ def _odd_kernel_shape_from(kernel_shape) -> tuple:
     return shape
 
 
-class Array2D(MaskGeometry):
+class Array2D(StoredValues, MaskGeometry):
     """
     Values on the pixels of a :class:`Mask2D`.
 
@@ -236,14 +237,6 @@ class Array2D(MaskGeometry):
         return Array2D(self._array, self.mask, store_native=True)
 
     @property
-    def shape(self):
-        return tuple(self._array.shape)
-
-    @property
-    def dtype(self):
-        return self._array.dtype
-
-    @property
     def ndim(self):
         return self._array.ndim
 
@@ -251,58 +244,11 @@ class Array2D(MaskGeometry):
     def size(self):
         return self._array.size
 
-    def __len__(self):
-        return len(self._array)
-
-    def __array__(self, dtype=None, copy=None):
-        return _array_protocol_from(self._array, dtype, copy)
-
-    def __getitem__(self, item):
-        return self._array[item]
-
-    def __iter__(self):
-        return iter(self._array)
-
     def __repr__(self):
         kind = "native" if self.store_native else "slim"
         return (
             f"Array2D({kind}, shape_native={self.shape_native}, pixel_scales={self.pixel_scales})"
         )
-
-    # Reductions act on the stored values (slim: the unmasked pixels; native: the whole frame
-    # with zeros at masked pixels), as ndarray methods on PyAutoArray's arrays do.
-
-    def sum(self, *args, **kwargs):
-        return self._array.sum(*args, **kwargs)
-
-    def max(self, *args, **kwargs):
-        return self._array.max(*args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return self._array.min(*args, **kwargs)
-
-    def mean(self, *args, **kwargs):
-        return self._array.mean(*args, **kwargs)
-
-    def argmax(self, *args, **kwargs):
-        """The index of the largest stored value (a slim index for a slim array)."""
-        return self._array.argmax(*args, **kwargs)
-
-    def argmin(self, *args, **kwargs):
-        """The index of the smallest stored value (a slim index for a slim array)."""
-        return self._array.argmin(*args, **kwargs)
-
-    def std(self, *args, **kwargs):
-        return self._array.std(*args, **kwargs)
-
-    def var(self, *args, **kwargs):
-        return self._array.var(*args, **kwargs)
-
-    def any(self, *args, **kwargs):
-        return self._array.any(*args, **kwargs)
-
-    def all(self, *args, **kwargs):
-        return self._array.all(*args, **kwargs)
 
     def astype(self, dtype):
         return Array2D(self._array.astype(dtype), self.mask, self.store_native)

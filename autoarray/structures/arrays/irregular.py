@@ -4,7 +4,7 @@ import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from autoarray import exc
-from autoarray.mask.mask_2d import _array_protocol_from
+from autoarray.structures.stored_values import StoredValues
 
 __all__ = ["ArrayIrregular"]
 
@@ -13,7 +13,7 @@ def _is_jax_array(values) -> bool:
     return type(values).__module__.startswith(("jax", "jaxlib"))
 
 
-class ArrayIrregular(NDArrayOperatorsMixin):
+class ArrayIrregular(StoredValues, NDArrayOperatorsMixin):
     """
     A 1D array of values, one per point of a :class:`autoarray.Grid2DIrregular`.
 
@@ -65,20 +65,9 @@ class ArrayIrregular(NDArrayOperatorsMixin):
         return self
 
     @property
-    def shape(self):
-        return tuple(self._array.shape)
-
-    @property
-    def dtype(self):
-        return self._array.dtype
-
-    @property
     def in_list(self) -> list:
         """The values as a list of Python numbers."""
         return [v.item() for v in np.asarray(self._array)]
-
-    def __array__(self, dtype=None, copy=None):
-        return _array_protocol_from(self._array, dtype, copy)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method != "__call__" or "out" in kwargs:
@@ -94,23 +83,5 @@ class ArrayIrregular(NDArrayOperatorsMixin):
             return ArrayIrregular(result)
         return result
 
-    def __getitem__(self, item):
-        return self._array[item]
-
-    def __len__(self):
-        return self._array.shape[0]
-
-    def __iter__(self):
-        return iter(self._array)
-
     def __repr__(self):
         return f"ArrayIrregular({np.asarray(self._array)!r})"
-
-    def sum(self, *args, **kwargs):
-        return self._array.sum(*args, **kwargs)
-
-    def max(self, *args, **kwargs):
-        return self._array.max(*args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return self._array.min(*args, **kwargs)

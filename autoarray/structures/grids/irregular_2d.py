@@ -3,8 +3,8 @@
 import numpy as np
 
 from autoarray import exc
-from autoarray.mask.mask_2d import _array_protocol_from
 from autoarray.structures.arrays.irregular import ArrayIrregular
+from autoarray.structures.stored_values import StoredValues
 
 __all__ = ["Grid2DIrregular"]
 
@@ -28,7 +28,7 @@ class _PointSampler:
         return ArrayIrregular(values)
 
 
-class Grid2DIrregular:
+class Grid2DIrregular(StoredValues):
     """
     A list of (y, x) arcsec points with no mask and no pixels.
 
@@ -93,10 +93,6 @@ class Grid2DIrregular:
         return self._array
 
     @property
-    def shape(self):
-        return self._array.shape
-
-    @property
     def in_list(self) -> list:
         """The points as a list of ``(y, x)`` tuples."""
         return [(float(y), float(x)) for y, x in self._array]
@@ -106,18 +102,6 @@ class Grid2DIrregular:
         return ArrayIrregular(
             np.hypot(self._array[:, 0] - coordinate[0], self._array[:, 1] - coordinate[1])
         )
-
-    def __array__(self, dtype=None, copy=None):
-        return _array_protocol_from(self._array, dtype, copy)
-
-    def __getitem__(self, item):
-        return self._array[item]
-
-    def __len__(self):
-        return self._array.shape[0]
-
-    def __iter__(self):
-        return iter(self._array)
 
     def __eq__(self, other):
         """Element-wise comparison of the (N, 2) points (a bool array)."""
