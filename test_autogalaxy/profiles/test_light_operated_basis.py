@@ -117,6 +117,20 @@ class TestBasis:
             rebuilt.image_2d_via_points_from(POINTS), basis.image_2d_via_points_from(POINTS)
         )
 
+    def test__jit_and_grad_through_a_basis_argument(self):
+        jax = pytest.importorskip("jax")
+        jnp = jax.numpy
+        standard = [m for m in self.members() if not isinstance(m, LightProfileLinear)]
+        basis = ag.lp_basis.Basis(profile_list=standard)
+        jitted = jax.jit(lambda b: b.image_2d_via_points_from(POINTS, xp=jnp))(basis)
+        np.testing.assert_allclose(
+            np.asarray(jitted), basis.image_2d_via_points_from(POINTS), rtol=1e-5
+        )
+        # d(sum of image)/d(intensity of the Gaussian) = sum of its unit-intensity image.
+        grads = jax.grad(lambda b: b.image_2d_via_points_from(POINTS, xp=jnp).sum())(basis)
+        unit = gaussian_of(POINTS, CENTRE, Q, ANGLE, 1.0, 0.3).sum()
+        assert float(grads.profile_list[0].intensity) == pytest.approx(unit, rel=1e-5)
+
     def test__bad__profile_list(self):
         with pytest.raises(
             TypeError,
