@@ -181,7 +181,14 @@ class Galaxies(OperateImageList):
         return list(self.galaxies)
 
     def galaxy_image_2d_dict_from(self, grid, xp=np, operated_only=None) -> dict:
-        """``{galaxy: its image on grid}`` (see :meth:`image_2d_from`)."""
+        """
+        ``{galaxy: its image on grid}`` (see :meth:`image_2d_list_from` for the arguments).
+
+        Returns
+        -------
+        dict
+            Keyed by the ``Galaxy`` objects (by identity), in order.
+        """
         return {
             galaxy: galaxy.image_2d_from(grid, xp=xp, operated_only=operated_only)
             for galaxy in self.galaxies
@@ -189,8 +196,25 @@ class Galaxies(OperateImageList):
 
     def galaxy_blurred_image_2d_dict_from(self, grid, psf, blurring_grid, xp=np) -> dict:
         """
-        ``{galaxy: its blurred image}`` (see :meth:`blurred_image_2d_from`). The argument order
-        (``grid, psf, blurring_grid``) is PyAutoGalaxy's.
+        ``{galaxy: its blurred image}``.
+
+        Parameters
+        ----------
+        grid : Grid2D
+            The masked grid (e.g. ``dataset.grids.lp``).
+        psf : Convolver
+            Native or oversampled PSF (e.g. ``dataset.psf``).
+        blurring_grid : Grid2D
+            The grid of the blurring region (e.g. ``dataset.grids.blurring``). The argument order
+            (``grid, psf, blurring_grid``) is PyAutoGalaxy's.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        dict
+            Keyed by the ``Galaxy`` objects (by identity), in order; each value as
+            :meth:`blurred_image_2d_from` of that galaxy.
         """
         return {
             galaxy: galaxy.blurred_image_2d_from(grid, blurring_grid, psf, xp=xp)

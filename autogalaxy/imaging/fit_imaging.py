@@ -171,7 +171,14 @@ class FitImaging:
     def unmasked_blurred_image(self) -> aa.Array2D:
         """
         The blurred image of all galaxies on the whole frame (masked pixels included), linear
-        profiles at their solved intensities; see ``OperateImage.unmasked_blurred_image_2d_from``.
+        profiles at their solved intensities, blurred with ``dataset.psf_lp``; the frame is
+        over-sampled uniformly at the largest size of ``dataset.grids.lp``
+        (``OperateImage.unmasked_blurred_image_2d_from``).
+
+        Returns
+        -------
+        Array2D
+            On the unmasked frame of the dataset.
 
         Raises
         ------

@@ -44,15 +44,47 @@ class OperateImageList(OperateImage):
     """
 
     def blurred_image_2d_from(self, grid, blurring_grid, psf, xp=np) -> aa.Array2D:
+        """
+        The PSF-blurred image on ``grid``'s mask (``OperateImage.blurred_image_2d_from``).
+
+        Parameters
+        ----------
+        grid, blurring_grid : Grid2D
+            The masked grid and the grid of its blurring region.
+        psf : Convolver
+            Native or oversampled PSF.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        Array2D
+
+        Raises
+        ------
+        GridException
+            If a grid is a ``Grid2DIrregular`` (points have no pixels to blur).
+        TypeError
+            If a grid is not a ``Grid2D``.
+        """
         _pixel_grid_checked(grid, "blurred_image_2d_from")
         _pixel_grid_checked(blurring_grid, "blurred_image_2d_from (blurring_grid)")
         return super().blurred_image_2d_from(grid, blurring_grid, psf, xp=xp)
 
     def unmasked_blurred_image_2d_from(self, grid, psf, xp=np) -> aa.Array2D:
+        """
+        The blurred image of the whole frame of ``grid``, masked pixels included
+        (``OperateImage.unmasked_blurred_image_2d_from``); refuses grids that are not a
+        ``Grid2D`` as :meth:`blurred_image_2d_from` does.
+        """
         _pixel_grid_checked(grid, "unmasked_blurred_image_2d_from")
         return super().unmasked_blurred_image_2d_from(grid, psf, xp=xp)
 
     def padded_image_2d_from(self, grid, psf_shape_2d, xp=np) -> aa.Array2D:
+        """
+        The unblurred image on the frame of ``grid`` padded by ``psf_shape_2d - 1`` pixels
+        (``OperateImage.padded_image_2d_from``); refuses grids that are not a ``Grid2D``.
+        """
         _pixel_grid_checked(grid, "padded_image_2d_from")
         return super().padded_image_2d_from(grid, psf_shape_2d, xp=xp)
 
@@ -93,9 +125,22 @@ class OperateImageList(OperateImage):
 
     def image_2d_list_from(self, grid, xp=np, operated_only=None) -> list:
         """
-        The image of each component on ``grid`` (a ``Grid2D``: binned per pixel; a
-        ``Grid2DIrregular``: values at the points), selected by ``operated_only`` as in
-        :meth:`image_2d_from` (unselected components give zeros).
+        The image of each component (per light profile of a galaxy, linear ones left out; per
+        galaxy of ``Galaxies``).
+
+        Parameters
+        ----------
+        grid : Grid2D or Grid2DIrregular
+            Pixels (light binned per pixel) or points (values at the points).
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+        operated_only : bool or None
+            None: every component; True / False: only those already convolved / not, the others
+            giving zeros.
+
+        Returns
+        -------
+        list of Array2D or ArrayIrregular
         """
         return [
             component.image_2d_from(grid, xp=xp, operated_only=operated_only)
@@ -103,12 +148,19 @@ class OperateImageList(OperateImage):
         ]
 
     def blurred_image_2d_list_from(self, grid, blurring_grid, psf, xp=np) -> list:
+        """
+        The :meth:`blurred_image_2d_from` image of each component (as
+        :meth:`image_2d_list_from` lists them).
+        """
         _pixel_grid_checked(grid, "blurred_image_2d_list_from")
         _pixel_grid_checked(blurring_grid, "blurred_image_2d_list_from (blurring_grid)")
         return super().blurred_image_2d_list_from(grid, blurring_grid, psf, xp=xp)
 
     def unmasked_blurred_image_2d_list_from(self, grid, psf, xp=np) -> list:
-        """The :meth:`unmasked_blurred_image_2d_from` image of each component."""
+        """
+        The :meth:`unmasked_blurred_image_2d_from` image of each component (as
+        :meth:`image_2d_list_from` lists them).
+        """
         _pixel_grid_checked(grid, "unmasked_blurred_image_2d_list_from")
         return [
             component.unmasked_blurred_image_2d_from(grid, psf, xp=xp)
