@@ -44,7 +44,9 @@ from autoarray.operators import convolver_util, sparse_util
 from autoarray.operators.convolver import Convolver, ConvolverState
 from autoarray.operators.sparse_operator import ImagingSparseOperator
 from autoarray.structures.arrays.array_2d import Array2D
+from autoarray.structures.arrays.irregular import ArrayIrregular
 from autoarray.structures.grids.grid_2d import Grid2D
+from autoarray.structures.grids.irregular_2d import Grid2DIrregular
 from autoarray.structures.over_sampling import over_sample_util
 from autoarray.structures.over_sampling.over_sampler import OverSampler
 
@@ -56,6 +58,8 @@ __all__ = [
     "OverSampler",
     "Array2D",
     "Grid2D",
+    "ArrayIrregular",
+    "Grid2DIrregular",
     "Convolver",
     "ConvolverState",
     "convolver_util",

@@ -88,20 +88,19 @@ def binned_by_hand(profile, grid, k):
 
 def test__any_keyword_names_a_component__kept_as_attribute_in_order():
     bulge, disk, point = bulge_from(), disk_from(), point_from()
-    other = {"not": "a profile"}
-    galaxy = ag.Galaxy(redshift=0.7, bulge=bulge, disk=disk, psf_component=point, notes=other)
+    galaxy = ag.Galaxy(redshift=0.7, bulge=bulge, disk=disk, psf_component=point, bar=None)
 
     assert galaxy.redshift == 0.7
     assert galaxy.bulge is bulge and galaxy.disk is disk and galaxy.psf_component is point
-    assert galaxy.notes is other
+    assert galaxy.bar is None
     assert galaxy.light_profile_list == [bulge, disk, point]
-    assert list(galaxy.components) == ["bulge", "disk", "psf_component", "notes"]
+    assert list(galaxy.components) == ["bulge", "disk", "psf_component", "bar"]
     assert galaxy.linear_light_profile_list == []
     assert galaxy.pixelization is None
     assert galaxy.has_operated_light()
     assert not ag.Galaxy(0.5, bulge=bulge).has_operated_light()
     assert repr(galaxy) == (
-        "Galaxy(redshift=0.7, bulge=Sersic, disk=Exponential, psf_component=Gaussian, notes=dict)"
+        "Galaxy(redshift=0.7, bulge=Sersic, disk=Exponential, psf_component=Gaussian, bar=NoneType)"
     )
 
 

@@ -108,6 +108,16 @@ class GridsDataset:
         s = self.convolve_over_sample_size_pixelization
         return Grid2D.from_mask(self.mask, s).over_sampled if s > 1 else None
 
+    @property
+    def over_sample_size_lp(self):
+        """The light-profile over-sample sizes ``k_i``, one int per unmasked pixel (``Array2D``)."""
+        return self.lp.over_sample_size
+
+    @property
+    def over_sample_size_pixelization(self):
+        """The pixelization over-sample sizes ``k_i``, one int per unmasked pixel (``Array2D``)."""
+        return self.pixelization.over_sample_size
+
     def __repr__(self):
         return (
             f"GridsDataset(pixels={self.mask.pixels_in_mask}, "

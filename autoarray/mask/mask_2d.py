@@ -74,6 +74,8 @@ class Mask2D:
     MaskException
         If ``mask`` is not a 2D array of bools, has an axis of length 0, or the pixel scales are
         not positive.
+    TypeError
+        If ``invert`` is not a bool.
 
     Notes
     -----
@@ -100,6 +102,10 @@ class Mask2D:
                 f"mask has shape {array.shape}: a mask needs at least one pixel along each axis. "
                 "Pass the 2D frame of the data (True = masked)."
             )
+        if not isinstance(invert, bool | np.bool_):
+            raise TypeError(
+                f"invert must be True or False, got {invert!r} of type {type(invert).__name__}."
+            )
         if invert:
             array = ~array
         array.setflags(write=False)
@@ -110,23 +116,35 @@ class Mask2D:
     # ----------------------------------------------------------------------------- factories
 
     @classmethod
-    def all_false(cls, shape_native, pixel_scales, origin=(0.0, 0.0)):
-        """A mask of ``shape_native`` with every pixel unmasked."""
+    def all_false(cls, shape_native, pixel_scales, origin=(0.0, 0.0), invert: bool = False):
+        """
+        A mask of ``shape_native`` with every pixel unmasked (every pixel masked if ``invert``).
+        """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.MaskException
         )
-        return cls(np.zeros(shape, dtype=bool), pixel_scales, origin)
+        return cls(np.zeros(shape, dtype=bool), pixel_scales, origin, invert=invert)
 
     @classmethod
-    def circular(cls, shape_native, radius, pixel_scales, centre=(0.0, 0.0), origin=(0.0, 0.0)):
+    def circular(
+        cls,
+        shape_native,
+        radius,
+        pixel_scales,
+        centre=(0.0, 0.0),
+        origin=(0.0, 0.0),
+        invert: bool = False,
+    ):
         """
         Unmask the pixels whose centres lie within ``radius`` arcsec of ``centre``.
+
+        With ``invert=True`` those pixels are masked and every other pixel is unmasked.
 
         Raises
         ------
         MaskException
-            If the radius is not positive, or no pixel centre lies within it (the message gives
-            the frame's extent).
+            If the radius is not positive, or no pixel is left unmasked (the message gives the
+            frame's extent).
         """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.MaskException
@@ -136,13 +154,13 @@ class Mask2D:
             raise exc.MaskException(f"radius must be positive (arcsec), got {radius!r}.")
         array = mask_2d_util.mask_2d_circular_from(shape, pixel_scales, radius, centre, origin)
         _check_unmasks_a_pixel(
-            array,
+            ~array if invert else array,
             f"Mask2D.circular of shape {shape} with radius {radius} arcsec about centre "
             f"{_pair_text(centre)}",
             pixel_scales,
             origin,
         )
-        return cls(array, pixel_scales, origin)
+        return cls(array, pixel_scales, origin, invert=invert)
 
     @classmethod
     def circular_annular(
@@ -153,15 +171,18 @@ class Mask2D:
         pixel_scales,
         centre=(0.0, 0.0),
         origin=(0.0, 0.0),
+        invert: bool = False,
     ):
         """
         Unmask the pixels whose centres lie in ``inner_radius < r <= outer_radius`` arcsec.
 
+        With ``invert=True`` the annulus is masked and every other pixel is unmasked.
+
         Raises
         ------
         MaskException
-            If the radii are not ``0 <= inner_radius < outer_radius``, or no pixel centre lies
-            between them.
+            If the radii are not ``0 <= inner_radius < outer_radius``, or no pixel is left
+            unmasked.
         """
         shape = check_util.pair_of_positive_ints_from(
             shape_native, "shape_native", exc.MaskException
@@ -176,21 +197,53 @@ class Mask2D:
             shape, pixel_scales, inner_radius, outer_radius, centre, origin
         )
         _check_unmasks_a_pixel(
-            array,
+            ~array if invert else array,
             f"Mask2D.circular_annular of shape {shape} with radii {inner_radius} < r <= "
             f"{outer_radius} arcsec about centre {_pair_text(centre)}",
             pixel_scales,
             origin,
         )
-        return cls(array, pixel_scales, origin)
+        return cls(array, pixel_scales, origin, invert=invert)
 
     @classmethod
-    def from_fits(cls, file_path, pixel_scales=None, hdu=0, origin=None):
+    def from_fits(
+        cls,
+        file_path,
+        pixel_scales=None,
+        hdu=0,
+        origin=None,
+        resized_mask_shape=None,
+        invert: bool = False,
+    ):
         """
         Load a mask from a FITS file, where non-zero values are masked.
 
-        ``pixel_scales`` and ``origin`` default to the header's ``PIXSCALY`` / ``PIXSCALX`` and
-        ``ORIGINY`` / ``ORIGINX`` (written by :meth:`output_to_fits`).
+        Parameters
+        ----------
+        file_path : str or pathlib.Path
+            The FITS file.
+        pixel_scales : float or (float, float), optional
+            Arcsec per pixel; default: the header's ``PIXSCALY`` / ``PIXSCALX`` (written by
+            :meth:`output_to_fits`).
+        hdu : int or str
+            The HDU holding the mask.
+        origin : (float, float), optional
+            Default: the header's ``ORIGINY`` / ``ORIGINX``, else ``(0, 0)``.
+        resized_mask_shape : (int, int), optional
+            Crop or pad the loaded mask about its centre to this shape
+            (:meth:`resized_from`; new pixels are masked).
+        invert : bool
+            Invert the loaded values first (non-zero values then mean unmasked).
+
+        Returns
+        -------
+        Mask2D
+
+        Raises
+        ------
+        MaskException
+            If no pixel scales are given or found in the header, or ``resized_mask_shape`` is
+            not a pair of positive ints.
         """
         data, header = fits_util.hdu_from(file_path, hdu)
         header_scales, header_origin = fits_util.header_geometry_from(header)
@@ -200,7 +253,10 @@ class Mask2D:
                 f"{file_path} has no PIXSCALY / PIXSCALX header keys: pass pixel_scales."
             )
         origin = origin if origin is not None else (header_origin or (0.0, 0.0))
-        return cls(np.asarray(data) != 0, pixel_scales, origin)
+        mask = cls(np.asarray(data) != 0, pixel_scales, origin, invert=invert)
+        if resized_mask_shape is not None:
+            mask = mask.resized_from(resized_mask_shape)
+        return mask
 
     def output_to_fits(self, file_path, overwrite=False):
         """Write the mask (1 = masked) with its geometry in the header."""
@@ -250,7 +306,37 @@ class Mask2D:
 
     @property
     def is_all_false(self) -> bool:
+        """True if no pixel is masked."""
         return self.pixels_in_mask == self._array.size
+
+    @property
+    def is_all_true(self) -> bool:
+        """True if every pixel is masked (nothing is left to fit)."""
+        return self.pixels_in_mask == 0
+
+    @property
+    def mask_centre(self) -> tuple:
+        """
+        The (y, x) arcsec centre of the unmasked region: the midpoint of the bounding box of the
+        unmasked pixel centres (not their mean), as in PyAutoArray.
+
+        Returns
+        -------
+        (float, float)
+
+        Raises
+        ------
+        MaskException
+            If every pixel is masked (there is no unmasked region to take the centre of).
+        """
+        if self.is_all_true:
+            raise exc.MaskException(
+                f"mask_centre of a mask with every pixel masked (shape {self.shape_native}) is "
+                "undefined; unmask some pixels first."
+            )
+        centres = self.centres_native[~self._array]
+        low, high = centres.min(axis=0), centres.max(axis=0)
+        return (float((low[0] + high[0]) / 2.0), float((low[1] + high[1]) / 2.0))
 
     def is_same_as(self, other) -> bool:
         """True if ``other`` has the same values, pixel scales and origin."""
@@ -364,6 +450,23 @@ class DeriveMask2D:
 
     def __init__(self, mask: Mask2D):
         self.mask = mask
+
+    @property
+    def all_false(self) -> Mask2D:
+        """A mask of the same shape, pixel scales and origin with every pixel unmasked."""
+        return Mask2D.all_false(self.mask.shape_native, self.mask.pixel_scales, self.mask.origin)
+
+    @property
+    def edge(self) -> Mask2D:
+        """
+        The edge of the unmasked region: only the unmasked pixels with a masked pixel (or the
+        frame's border) among their 8 neighbours are unmasked, as in PyAutoArray.
+        """
+        return Mask2D(
+            mask_2d_util.mask_2d_edge_from(self.mask.array),
+            self.mask.pixel_scales,
+            self.mask.origin,
+        )
 
     def blurring_from(self, kernel_shape_native, allow_padding: bool = False) -> Mask2D:
         """

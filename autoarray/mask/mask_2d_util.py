@@ -16,6 +16,7 @@ __all__ = [
     "padding_for_kernel_from",
     "mask_2d_upscaled_from",
     "resized_array_2d_from",
+    "mask_2d_edge_from",
 ]
 
 
@@ -127,3 +128,15 @@ def resized_array_2d_from(array_2d, new_shape, pad_value=0):
             dst.append(slice(0, new))
     out[tuple(dst)] = array_2d[tuple(src)]
     return out
+
+
+def mask_2d_edge_from(mask_2d):
+    """
+    Return the edge mask: ``False`` at the unmasked pixels that have a masked pixel, or the
+    frame's border, among their 8 neighbours; ``True`` everywhere else.
+    """
+    unmasked = ~np.asarray(mask_2d, dtype=bool)
+    # Erosion with a 3x3 block and a masked outside keeps the pixels whose 8 neighbours are all
+    # unmasked: the interior. The edge is what erosion removes.
+    interior = ndimage.binary_erosion(unmasked, structure=np.ones((3, 3), bool), border_value=0)
+    return ~(unmasked & ~interior)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autogalaxy.operate.image import OperateImage
+from autogalaxy.operate.image_list import LightImage, OperateImageList
+from autogalaxy.profiles.basis import Basis
 from autogalaxy.profiles.light.abstract import LightProfile
 from autogalaxy.profiles.light.linear import LightProfileLinear
 from autogalaxy.profiles.light.operated import LightProfileOperated
@@ -22,46 +23,59 @@ def _selected(profile, operated_only) -> bool:
     return isinstance(profile, LightProfileOperated) == operated_only
 
 
-class _ProfileImage(OperateImage):
-    """Adapter so a single light profile can be blurred with :class:`OperateImage`."""
+def _checked_component(name: str, component):
+    if component is None or isinstance(component, LightProfile | Basis):
+        return component
+    if _is_pixelization(component):
+        return component
+    raise TypeError(
+        f"Galaxy component {name}= is a {type(component).__name__}, which this library does not "
+        "model: a component must be a light profile (ag.lp, ag.lp_linear, ag.lp_operated, "
+        "ag.lp_linear_operated), a basis (ag.lp_basis.Basis), a pixelization "
+        "(ag.Pixelization) or None. Mass profiles and other PyAutoGalaxy components are not "
+        "supported."
+    )
 
-    def __init__(self, profile):
-        self.profile = profile
 
-    def image_2d_via_points_from(self, points, xp=np, operated_only=None):
-        if not _selected(self.profile, operated_only):
-            return xp.zeros(points.shape[0])
-        return self.profile.image_2d_via_points_from(points, xp=xp)
-
-    def has_operated_light(self):
-        return isinstance(self.profile, LightProfileOperated)
-
-
-class Galaxy(OperateImage):
+class Galaxy(OperateImageList):
     """
     A galaxy at ``redshift`` made of named components, e.g.
     ``Galaxy(redshift=0.5, bulge=ag.lp.Sersic(...), disk=ag.lp.Exponential(...))``.
 
-    Every keyword is a component: light profiles (standard, operated, linear) are summed into its
-    image; any other object (e.g. ``pixelization=ag.Pixelization(...)``) is kept as an attribute.
-    ``galaxy.pixelization`` is the component that is a pixelization (has ``mesh`` and
-    ``regularization``) whatever its keyword, or None.
+    Parameters
+    ----------
+    redshift : float
+        The galaxy's redshift (kept for the user; light adds up without lensing).
+    label : str, optional
+        A name for the galaxy (PyAutoGalaxy's ``label``), shown in ``repr``.
+    **components
+        Light profiles (standard, operated, linear), bases (``ag.lp_basis.Basis``), a
+        pixelization (``ag.Pixelization``) or None (an absent component), each kept as an
+        attribute of its keyword. Standard and operated profiles (and those of a basis) are
+        summed into the galaxy's image; linear ones are solved by the inversion of a fit.
+        ``galaxy.pixelization`` is the component that is a pixelization (has ``mesh`` and
+        ``regularization``) whatever its keyword, or None.
 
     Raises
     ------
     TypeError
-        If a component's name clashes with an attribute or method of ``Galaxy`` (e.g.
-        ``components=``, ``image_2d_from=``): it would overwrite it.
+        If a component is not one of the above (naming it), or its name clashes with an
+        attribute or method of ``Galaxy`` (e.g. ``components=``, ``image_2d_from=``): it would
+        overwrite it.
     """
 
-    def __init__(self, redshift: float, **components):
+    def __init__(self, redshift: float, label: str | None = None, **components):
         for name in components:
             if name == "components" or hasattr(Galaxy, name):
                 raise TypeError(
                     f"Galaxy component name {name!r} clashes with an attribute or method of "
                     "Galaxy; give the component another name (e.g. bulge=, disk=, point=)."
                 )
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Galaxy label must be a str or None, got {type(label).__name__}.")
+        components = {name: _checked_component(name, c) for name, c in components.items()}
         self.redshift = redshift
+        self.label = label
         self.components = dict(components)
         self.pixelization = next(
             (c for c in components.values() if _is_pixelization(c)),
@@ -72,40 +86,57 @@ class Galaxy(OperateImage):
 
     def __repr__(self):
         parts = ", ".join(f"{k}={type(v).__name__}" for k, v in self.components.items())
-        return f"Galaxy(redshift={self.redshift}, {parts})"
+        label = "" if self.label is None else f"label={self.label!r}, "
+        return f"Galaxy(redshift={self.redshift}, {label}{parts})"
 
     @property
     def light_profile_list(self) -> list:
-        return [c for c in self.components.values() if isinstance(c, LightProfile)]
+        """The light components: light profiles and bases, in order."""
+        return [c for c in self.components.values() if isinstance(c, LightProfile | Basis)]
+
+    @property
+    def _leaf_light_profile_list(self) -> list:
+        """Every light profile, the members of bases included, in order."""
+        leaves = []
+        for component in self.light_profile_list:
+            leaves.extend(component.profile_list if isinstance(component, Basis) else [component])
+        return leaves
 
     @property
     def linear_light_profile_list(self) -> list:
-        return [c for c in self.light_profile_list if isinstance(c, LightProfileLinear)]
+        """The linear light profiles, those of bases included, in order."""
+        return [c for c in self._leaf_light_profile_list if isinstance(c, LightProfileLinear)]
 
     def has_operated_light(self) -> bool:
         return any(
             isinstance(p, LightProfileOperated) and not isinstance(p, LightProfileLinear)
-            for p in self.light_profile_list
+            for p in self._leaf_light_profile_list
         )
 
     def image_2d_via_points_from(self, points, xp=np, operated_only=None):
         """The summed light of the selected components at (M, 2) (y, x) points."""
         total = None
-        for profile in self.light_profile_list:
-            if _selected(profile, operated_only):
-                values = profile.image_2d_via_points_from(points, xp=xp)
-                total = values if total is None else total + values
+        for component in self.light_profile_list:
+            if isinstance(component, Basis):
+                values = component.image_2d_via_points_from(
+                    points, xp=xp, operated_only=operated_only
+                )
+            elif _selected(component, operated_only):
+                values = component.image_2d_via_points_from(points, xp=xp)
+            else:
+                continue
+            total = values if total is None else total + values
         return xp.zeros(points.shape[0]) if total is None else total
 
     def _operate_components(self) -> list:
         return [
-            _ProfileImage(p)
-            for p in self.light_profile_list
-            if not isinstance(p, LightProfileLinear)
+            c if isinstance(c, Basis) else LightImage(c)
+            for c in self.light_profile_list
+            if not isinstance(c, LightProfileLinear)
         ]
 
 
-class Galaxies(OperateImage):
+class Galaxies(OperateImageList):
     """A list of galaxies whose light adds up (no lensing in this library)."""
 
     def __init__(self, galaxies):
@@ -148,3 +179,44 @@ class Galaxies(OperateImage):
 
     def _operate_components(self) -> list:
         return list(self.galaxies)
+
+    def galaxy_image_2d_dict_from(self, grid, xp=np, operated_only=None) -> dict:
+        """
+        ``{galaxy: its image on grid}`` (see :meth:`image_2d_list_from` for the arguments).
+
+        Returns
+        -------
+        dict
+            Keyed by the ``Galaxy`` objects (by identity), in order.
+        """
+        return {
+            galaxy: galaxy.image_2d_from(grid, xp=xp, operated_only=operated_only)
+            for galaxy in self.galaxies
+        }
+
+    def galaxy_blurred_image_2d_dict_from(self, grid, psf, blurring_grid, xp=np) -> dict:
+        """
+        ``{galaxy: its blurred image}``.
+
+        Parameters
+        ----------
+        grid : Grid2D
+            The masked grid (e.g. ``dataset.grids.lp``).
+        psf : Convolver
+            Native or oversampled PSF (e.g. ``dataset.psf``).
+        blurring_grid : Grid2D
+            The grid of the blurring region (e.g. ``dataset.grids.blurring``). The argument order
+            (``grid, psf, blurring_grid``) is PyAutoGalaxy's.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        dict
+            Keyed by the ``Galaxy`` objects (by identity), in order; each value as
+            :meth:`blurred_image_2d_from` of that galaxy.
+        """
+        return {
+            galaxy: galaxy.blurred_image_2d_from(grid, blurring_grid, psf, xp=xp)
+            for galaxy in self.galaxies
+        }

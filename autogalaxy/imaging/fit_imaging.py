@@ -6,6 +6,7 @@ import numpy as np
 
 import autoarray as aa
 from autogalaxy.galaxy.galaxy import Galaxies
+from autogalaxy.galaxy.galaxy_util import galaxy_with_light_profiles_from
 
 __all__ = ["FitImaging"]
 
@@ -126,3 +127,91 @@ class FitImaging:
     @property
     def figure_of_merit(self):
         return self.log_likelihood if self.inversion is None else self.log_evidence
+
+    # ------------------------------------------ PyAutoGalaxy names (issue 17, API additions)
+
+    @property
+    def perform_inversion(self) -> bool:
+        """True if the galaxies hold linear light profiles or a pixelization (an inversion runs)."""
+        return self.has_inversion
+
+    @property
+    def reduced_chi_squared(self):
+        """
+        ``chi_squared / N``, N the number of unmasked pixels (PyAutoGalaxy's definition: the
+        number of free parameters is not subtracted).
+        """
+        return self.chi_squared / self.dataset.mask.pixels_in_mask
+
+    @property
+    def linear_light_profile_intensity_dict(self) -> dict | None:
+        """
+        ``{linear light profile: solved intensity}`` for every linear profile of the galaxies
+        (the members of bases included), or None without an inversion.
+        """
+        if self.inversion is None:
+            return None
+        return self.inversion.linear_light_profile_intensity_dict
+
+    @cached_property
+    def galaxies_linear_light_profiles_to_light_profiles(self) -> Galaxies:
+        """
+        The galaxies with every linear light profile (those of bases included) replaced by its
+        standard profile at the solved intensity (``lp_instance_from``); the galaxies themselves
+        when there is no inversion. Pixelizations are kept as they are.
+        """
+        intensities = self.linear_light_profile_intensity_dict
+        if intensities is None:
+            return self.galaxies
+        return Galaxies(
+            [galaxy_with_light_profiles_from(galaxy, intensities) for galaxy in self.galaxies]
+        )
+
+    @property
+    def unmasked_blurred_image(self) -> aa.Array2D:
+        """
+        The blurred image of all galaxies on the whole frame (masked pixels included), linear
+        profiles at their solved intensities, blurred with ``dataset.psf_lp``; the frame is
+        over-sampled uniformly at the largest size of ``dataset.grids.lp``
+        (``OperateImage.unmasked_blurred_image_2d_from``).
+
+        Returns
+        -------
+        Array2D
+            On the unmasked frame of the dataset.
+
+        Raises
+        ------
+        InversionException
+            If a galaxy has a pixelization: its reconstruction exists on the mask only.
+        DatasetException
+            If the dataset has no PSF.
+        """
+        return self._galaxies_for_unmasked_images().unmasked_blurred_image_2d_from(
+            self.dataset.grids.lp, self._psf_for_unmasked_images(), xp=self.xp
+        )
+
+    @property
+    def unmasked_blurred_image_of_galaxies_list(self) -> list:
+        """:attr:`unmasked_blurred_image` of each galaxy, in order."""
+        return self._galaxies_for_unmasked_images().unmasked_blurred_image_2d_list_from(
+            self.dataset.grids.lp, self._psf_for_unmasked_images(), xp=self.xp
+        )
+
+    def _galaxies_for_unmasked_images(self) -> Galaxies:
+        pixelized = [i for i, g in enumerate(self.galaxies) if g.pixelization is not None]
+        if pixelized:
+            raise aa.exc.InversionException(
+                f"galaxies {pixelized} have a pixelization, whose reconstruction exists only on "
+                "the mask: there is no unmasked blurred image of them. Use model_data (masked)."
+            )
+        return self.galaxies_linear_light_profiles_to_light_profiles
+
+    def _psf_for_unmasked_images(self):
+        psf = self.dataset.psf_lp
+        if psf is None:
+            raise aa.exc.DatasetException(
+                "The dataset has no PSF, so there is no blurred image; use "
+                "galaxies.image_2d_from(dataset.grids.lp)."
+            )
+        return psf

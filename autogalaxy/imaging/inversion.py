@@ -10,7 +10,8 @@ Every linear object contributes columns to the operated mapping matrix:
   ``dataset.psf_lp``), so it is evaluated at ``k_i`` points per
   pixel, pre-binned to ``s_lp x s_lp`` fine pixels, convolved at fine resolution with the light
   of the blurring region, and binned back; an operated linear profile (also a
-  ``LightProfileOperated``) is added unblurred;
+  ``LightProfileOperated``) is added unblurred; every linear member of a basis
+  (``ag.lp_basis.Basis``, e.g. a multi-Gaussian expansion) is such a column;
 * a pixelization one column per mesh pixel: the mapper of its mesh over
   ``dataset.grids.pixelization`` gives the fine mapping matrix (``s_pix x s_pix`` rows per pixel,
   ``s_pix = dataset.convolve_over_sample_size_pixelization``) which
@@ -32,9 +33,9 @@ from autoarray.inversion.factory import inversion_from as _aa_inversion_from
 from autoarray.inversion.mapping import InversionImagingMapping
 from autoarray.inversion.sparse import InversionImagingSparse
 from autogalaxy.galaxy.galaxy import Galaxies
-from autogalaxy.operate.image import OperateImage
+from autogalaxy.operate.image_list import LightImage
+from autogalaxy.profiles.basis import Basis
 from autogalaxy.profiles.light.linear import LightProfileLinear
-from autogalaxy.profiles.light.operated import LightProfileOperated
 
 __all__ = [
     "inversion_from",
@@ -42,25 +43,6 @@ __all__ = [
     "InversionImagingGalaxies",
     "InversionImagingSparseGalaxies",
 ]
-
-
-class _LinearProfileImage(OperateImage):
-    """
-    One linear light profile (intensity 1) as an :class:`OperateImage`, so its column goes
-    through the same blurring path as standard light (``Galaxy`` leaves linear profiles out).
-    """
-
-    def __init__(self, profile):
-        self.profile = profile
-
-    def image_2d_via_points_from(self, points, xp=np, operated_only=None):
-        is_operated = isinstance(self.profile, LightProfileOperated)
-        if operated_only is not None and is_operated != operated_only:
-            return xp.zeros(points.shape[0])
-        return self.profile.image_2d_via_points_from(points, xp=xp)
-
-    def has_operated_light(self) -> bool:
-        return isinstance(self.profile, LightProfileOperated)
 
 
 class _GalaxiesInversionMixin:
@@ -98,9 +80,25 @@ class InversionImagingSparseGalaxies(_GalaxiesInversionMixin, InversionImagingSp
     """
 
 
+def _linear_profiles_of(component, name: str) -> list:
+    """
+    ``(label, profile)`` of the linear light profiles of a galaxy component: the component
+    itself, or each linear member of a basis (an MGE's Gaussians: one column each).
+    """
+    if isinstance(component, LightProfileLinear):
+        return [(f"{name} ({type(component).__name__})", component)]
+    if isinstance(component, Basis):
+        return [
+            (f"{name}.profile_list[{i}] ({type(member).__name__})", member)
+            for i, member in enumerate(component.profile_list)
+            if isinstance(member, LightProfileLinear)
+        ]
+    return []
+
+
 def _linear_profile_column_from(profile, dataset) -> np.ndarray:
     """The (N,) operated image of a unit-intensity linear light profile."""
-    component = _LinearProfileImage(profile)
+    component = LightImage(profile)
     grids = dataset.grids
     psf = dataset.psf_lp
     if psf is None:
@@ -159,11 +157,11 @@ def inversion_from(
     for g, galaxy in enumerate(galaxies):
         for name, component in galaxy.components.items():
             label = f"galaxies[{g}].{name} ({type(component).__name__})"
-            if isinstance(component, LightProfileLinear):
-                objs.append(component)
-                operated.append(_linear_profile_column_from(component, dataset)[:, None])
-                labels.append(label)
-            elif hasattr(component, "mesh") and hasattr(component, "mapper_from"):
+            for member_label, profile in _linear_profiles_of(component, f"galaxies[{g}].{name}"):
+                objs.append(profile)
+                operated.append(_linear_profile_column_from(profile, dataset)[:, None])
+                labels.append(member_label)
+            if hasattr(component, "mesh") and hasattr(component, "mapper_from"):
                 objs.append(component.mapper_from(dataset.grids.pixelization))
                 operated.append(None)
                 labels.append(label)

@@ -1,5 +1,6 @@
 """The imaging dataset: data, noise map and PSF on a mask, with the grids models are evaluated on."""
 
+import numbers
 from functools import cached_property
 
 import numpy as np
@@ -493,16 +494,26 @@ class Imaging:
             else over_sample_size_pixelization,
         )
 
-    def apply_noise_scaling(self, mask: Mask2D, noise_value: float = 1e8, should_zero_data=True):
+    def apply_noise_scaling(
+        self,
+        mask: Mask2D,
+        noise_value: float = 1e8,
+        signal_to_noise_value: float | None = None,
+        should_zero_data=True,
+    ):
         """
         Return the dataset with the noise of the pixels *unmasked* in ``mask`` set to
         ``noise_value`` (and their data zeroed), so a fit ignores them without changing the mask.
+        With ``signal_to_noise_value`` the noise is instead the median data on the edge of that
+        region divided by it (see :meth:`noise_value_via_signal_to_noise_from`).
         """
         if not isinstance(mask, Mask2D) or mask.shape_native != self.shape_native:
             raise exc.DatasetException(
                 f"apply_noise_scaling needs a Mask2D of shape {self.shape_native}, got "
                 f"{getattr(mask, 'shape_native', type(mask).__name__)}."
             )
+        if signal_to_noise_value is not None:
+            noise_value = self.noise_value_via_signal_to_noise_from(mask, signal_to_noise_value)
         region = ~np.asarray(mask.array)
         data = np.array(self.data.native.array, dtype=float)
         noise = np.array(self.noise_map.native.array, dtype=float)
@@ -663,6 +674,128 @@ class Imaging:
             header["EXTNAME"] = ("OVERSAMP" if s > 1 else "DET_SAMP", "PSF sampling (as STPSF)")
             header["OVERSAMP"] = (s, "PSF oversampling factor")
             fits_util.write_hdu_list(psf_path, [(self.psf.native, header, None)], overwrite)
+
+    # ------------------------------------------------ PyAutoArray names (issue 17 additions)
+
+    @property
+    def grid(self):
+        """The light-profile grid, ``grids.lp`` (PyAutoArray's ``dataset.grid``)."""
+        return self.grids.lp
+
+    @property
+    def signal_to_noise_max(self) -> float:
+        """
+        The largest value of :attr:`signal_to_noise_map` over the unmasked pixels.
+
+        Returns
+        -------
+        float
+        """
+        return float(np.max(np.asarray(self.signal_to_noise_map.slim.array)))
+
+    def noise_value_via_signal_to_noise_from(self, mask: Mask2D, signal_to_noise_value) -> float:
+        """
+        The noise that gives the data of a noise-scaled region the signal-to-noise
+        ``signal_to_noise_value``: the median data over the edge of the region (the unmasked
+        pixels of ``mask`` next to a masked one, ``mask.derive_mask.edge``) divided by it, as in
+        PyAutoArray's ``apply_noise_scaling``.
+
+        Parameters
+        ----------
+        mask : Mask2D
+            The region is its unmasked pixels.
+        signal_to_noise_value : float
+            The target signal-to-noise, > 0.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        TypeError
+            If ``signal_to_noise_value`` is not a number (``bool`` included).
+        DatasetException
+            If ``signal_to_noise_value`` is not finite and positive, the region is empty,
+            or the median data on its edge is not positive (no positive noise gives that S/N).
+        """
+        if isinstance(signal_to_noise_value, bool | np.bool_) or not isinstance(
+            signal_to_noise_value, numbers.Real
+        ):
+            raise TypeError(
+                f"signal_to_noise_value must be a number, got {signal_to_noise_value!r} of type "
+                f"{type(signal_to_noise_value).__name__}."
+            )
+        value = float(signal_to_noise_value)
+        if not (np.isfinite(value) and value > 0):
+            raise exc.DatasetException(
+                f"signal_to_noise_value must be a finite number > 0, got {signal_to_noise_value!r}."
+            )
+        if mask.is_all_true:
+            raise exc.DatasetException(
+                "apply_noise_scaling got a mask with every pixel masked: there is no region "
+                "(unmasked pixels) to scale."
+            )
+        edge = ~mask.derive_mask.edge.array
+        median = float(np.median(np.asarray(self.data.native.array)[edge]))
+        if not median > 0:
+            raise exc.DatasetException(
+                f"The median data on the edge of the noise-scaled region is {median:.6g}, so "
+                f"no positive noise gives it S/N = {value}; pass noise_value instead."
+            )
+        return median / value
+
+    def trimmed_after_convolution_from(self, kernel_shape) -> "Imaging":
+        """
+        The dataset with ``kernel_shape // 2`` pixels removed from every side of the data, noise
+        map, mask and adaptive over-sample sizes (:meth:`Array2D.trimmed_after_convolution_from`),
+        e.g. after simulating on a padded frame. The PSF is kept.
+
+        Parameters
+        ----------
+        kernel_shape : (int, int)
+            The kernel's shape in the data's pixels, both odd.
+
+        Returns
+        -------
+        Imaging
+            With a noise covariance restricted to the pixels kept, and its sparse operator (if
+            any) rebuilt.
+
+        Raises
+        ------
+        ArrayException
+            If a kernel dimension is even or the frame is too small to trim.
+        DatasetException
+            If the trimmed dataset is invalid (e.g. no unmasked pixel is left).
+        """
+        data = self.data.trimmed_after_convolution_from(kernel_shape)
+        noise_map = self.noise_map.trimmed_after_convolution_from(kernel_shape)
+        covariance = self.noise_covariance_matrix
+        if covariance is not None:
+            # The slim pixels kept are the unmasked pixels inside the trimmed window.
+            (ny, nx), (ty, tx) = self.shape_native, data.shape_native
+            inside = np.zeros(self.shape_native, dtype=bool)
+            inside[(ny - ty) // 2 : (ny - ty) // 2 + ty, (nx - tx) // 2 : (nx - tx) // 2 + tx] = (
+                True
+            )
+            keep = inside[~self.mask.array]
+            covariance = np.asarray(covariance)[np.ix_(keep, keep)]
+        return self._with_sparse_operator_rebuilt(
+            data=data,
+            noise_map=noise_map,
+            noise_covariance_matrix=covariance,
+            over_sample_size_lp=self._sizes_trimmed(self.over_sample_size_lp, kernel_shape),
+            over_sample_size_pixelization=self._sizes_trimmed(
+                self.over_sample_size_pixelization, kernel_shape
+            ),
+        )
+
+    def _sizes_trimmed(self, size, kernel_shape):
+        if isinstance(size, Array2D) or np.ndim(size) == 1:
+            sizes = size if isinstance(size, Array2D) else Array2D(np.asarray(size), self.mask)
+            return sizes.trimmed_after_convolution_from(kernel_shape)
+        return size
 
     def __repr__(self):
         return (

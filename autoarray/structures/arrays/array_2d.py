@@ -5,7 +5,9 @@ import numbers
 import numpy as np
 
 from autoarray import check_util, exc, fits_util
-from autoarray.mask.mask_2d import Mask2D, MaskGeometry, _array_protocol_from
+from autoarray.mask import mask_2d_util
+from autoarray.mask.mask_2d import Mask2D, MaskGeometry
+from autoarray.structures.stored_values import StoredValues
 
 __all__ = ["Array2D"]
 
@@ -14,7 +16,18 @@ def _is_jax_array(values) -> bool:
     return type(values).__module__.startswith(("jax", "jaxlib"))
 
 
-class Array2D(MaskGeometry):
+def _odd_kernel_shape_from(kernel_shape) -> tuple:
+    shape = check_util.pair_of_positive_ints_from(kernel_shape, "kernel_shape", exc.ArrayException)
+    if shape[0] % 2 == 0 or shape[1] % 2 == 0:
+        raise exc.ArrayException(
+            f"kernel_shape must be odd in both dimensions, got {shape}: padding by an even "
+            "kernel's shape - 1 would move the frame's centre by half a pixel. For an "
+            "oversampled PSF pass psf.kernel_shape_image_resolution."
+        )
+    return shape
+
+
+class Array2D(StoredValues, MaskGeometry):
     """
     Values on the pixels of a :class:`Mask2D`.
 
@@ -224,14 +237,6 @@ class Array2D(MaskGeometry):
         return Array2D(self._array, self.mask, store_native=True)
 
     @property
-    def shape(self):
-        return tuple(self._array.shape)
-
-    @property
-    def dtype(self):
-        return self._array.dtype
-
-    @property
     def ndim(self):
         return self._array.ndim
 
@@ -239,35 +244,11 @@ class Array2D(MaskGeometry):
     def size(self):
         return self._array.size
 
-    def __len__(self):
-        return len(self._array)
-
-    def __array__(self, dtype=None, copy=None):
-        return _array_protocol_from(self._array, dtype, copy)
-
-    def __getitem__(self, item):
-        return self._array[item]
-
-    def __iter__(self):
-        return iter(self._array)
-
     def __repr__(self):
         kind = "native" if self.store_native else "slim"
         return (
             f"Array2D({kind}, shape_native={self.shape_native}, pixel_scales={self.pixel_scales})"
         )
-
-    def sum(self, *args, **kwargs):
-        return self._array.sum(*args, **kwargs)
-
-    def max(self, *args, **kwargs):
-        return self._array.max(*args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return self._array.min(*args, **kwargs)
-
-    def mean(self, *args, **kwargs):
-        return self._array.mean(*args, **kwargs)
 
     def astype(self, dtype):
         return Array2D(self._array.astype(dtype), self.mask, self.store_native)
@@ -278,6 +259,157 @@ class Array2D(MaskGeometry):
     def with_new_array(self, values) -> "Array2D":
         """Return an ``Array2D`` with the same mask and storage holding ``values``."""
         return Array2D(values, self.mask, self.store_native)
+
+    # --------------------------------------------------------------------- new frames
+
+    def apply_mask(self, mask: Mask2D) -> "Array2D":
+        """
+        The values on ``mask``, read pixel by pixel from the native frame.
+
+        Parameters
+        ----------
+        mask : Mask2D
+            A mask of the same shape, pixel scales and origin that masks at least every pixel
+            masked here.
+
+        Returns
+        -------
+        Array2D
+            Slim or native as this array.
+
+        Raises
+        ------
+        ArrayException
+            If ``mask`` is not a ``Mask2D``, has another shape, pixel scales or origin, or
+            unmasks a pixel that is masked here (its value is unknown: PyAutoArray gives it 0).
+        """
+        if not isinstance(mask, Mask2D):
+            raise exc.ArrayException(
+                f"apply_mask needs a Mask2D, got {type(mask).__name__}; build one with "
+                "Mask2D.circular(shape_native, radius, pixel_scales)."
+            )
+        if mask.shape_native != self.shape_native:
+            raise exc.ArrayException(
+                f"apply_mask got a mask of shape {mask.shape_native} for an array of shape "
+                f"{self.shape_native}; build the mask with array.shape_native."
+            )
+        if mask.pixel_scales != self.pixel_scales or mask.origin != self.origin:
+            raise exc.ArrayException(
+                f"apply_mask got a mask with pixel_scales={mask.pixel_scales}, "
+                f"origin={mask.origin} for an array with pixel_scales={self.pixel_scales}, "
+                f"origin={self.origin}; build the mask with the array's geometry."
+            )
+        unmasked_now = ~mask.array & self.mask.array
+        if np.any(unmasked_now):
+            row, col = np.argwhere(unmasked_now)[0]
+            raise exc.ArrayException(
+                f"apply_mask would unmask {int(unmasked_now.sum())} pixels that are masked in "
+                f"this array (e.g. native pixel ({row}, {col})), whose values are unknown. "
+                "Apply the mask to the unmasked array instead (Array2D.no_mask(...))."
+            )
+        return Array2D(self.native.array, mask, self.store_native)
+
+    def resized_from(self, new_shape, mask_pad_value=0) -> "Array2D":
+        """
+        The array cropped or padded about its centre to ``new_shape`` (pixel scales and origin
+        unchanged).
+
+        Parameters
+        ----------
+        new_shape : (int, int)
+            The new native shape.
+        mask_pad_value : bool or {0, 1}
+            The mask value of new pixels: 0 (default, as in PyAutoArray) leaves them unmasked,
+            1 masks them. Their values are 0.
+
+        Returns
+        -------
+        Array2D
+            Slim or native as this array.
+
+        Raises
+        ------
+        TypeError
+            If ``new_shape`` holds a non-integer.
+        ArrayException
+            If ``new_shape`` is not a pair of positive ints or ``mask_pad_value`` is not 0 / 1.
+
+        Notes
+        -----
+        A dimension that changes by an odd number of pixels gains (or loses) its extra row or
+        column at the end (bottom / right), so pixel centres move by half a pixel: see
+        :func:`autoarray.mask_2d_util.resized_array_2d_from`.
+        """
+        shape = check_util.pair_of_positive_ints_from(new_shape, "new_shape", exc.ArrayException)
+        if isinstance(mask_pad_value, bool | np.bool_):
+            pad = bool(mask_pad_value)
+        elif isinstance(mask_pad_value, numbers.Real) and mask_pad_value in (0, 1):
+            pad = bool(mask_pad_value)
+        else:
+            raise exc.ArrayException(
+                f"mask_pad_value must be 0 (new pixels unmasked) or 1 (masked), got "
+                f"{mask_pad_value!r}."
+            )
+        mask = self.mask.resized_from(shape, pad_value=pad)
+        values = mask_2d_util.resized_array_2d_from(np.asarray(self.native.array), shape, 0)
+        return Array2D(values, mask, self.store_native)
+
+    def padded_before_convolution_from(self, kernel_shape, mask_pad_value=0) -> "Array2D":
+        """
+        The array padded by ``kernel_shape - 1`` pixels per axis, half a kernel on each side, so
+        a convolution of it loses no light at the edges; undo with
+        :meth:`trimmed_after_convolution_from`.
+
+        Parameters
+        ----------
+        kernel_shape : (int, int)
+            The kernel's shape in this array's pixels (both odd; for an oversampled PSF,
+            ``psf.kernel_shape_image_resolution``).
+        mask_pad_value : bool or {0, 1}
+            As in :meth:`resized_from`.
+
+        Returns
+        -------
+        Array2D
+
+        Raises
+        ------
+        ArrayException
+            If a kernel dimension is even (the padding would move the frame's centre by half a
+            pixel) or not positive.
+        """
+        ky, kx = _odd_kernel_shape_from(kernel_shape)
+        new_shape = (self.shape_native[0] + ky - 1, self.shape_native[1] + kx - 1)
+        return self.resized_from(new_shape, mask_pad_value=mask_pad_value)
+
+    def trimmed_after_convolution_from(self, kernel_shape) -> "Array2D":
+        """
+        The array with ``kernel_shape // 2`` pixels removed from every side: the inverse of
+        :meth:`padded_before_convolution_from`.
+
+        Parameters
+        ----------
+        kernel_shape : (int, int)
+            The kernel's shape in this array's pixels (both odd).
+
+        Returns
+        -------
+        Array2D
+
+        Raises
+        ------
+        ArrayException
+            If a kernel dimension is even or not positive, or the array is not larger than
+            ``kernel_shape - 1`` along an axis.
+        """
+        ky, kx = _odd_kernel_shape_from(kernel_shape)
+        new_shape = (self.shape_native[0] - ky + 1, self.shape_native[1] - kx + 1)
+        if min(new_shape) < 1:
+            raise exc.ArrayException(
+                f"trimmed_after_convolution_from cannot trim an array of shape "
+                f"{self.shape_native} by a kernel of shape {(ky, kx)}: nothing would be left."
+            )
+        return self.resized_from(new_shape)
 
     # ----------------------------------------------------------------------- arithmetic
 

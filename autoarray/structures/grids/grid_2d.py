@@ -12,6 +12,10 @@ from autoarray.structures.over_sampling.over_sampler import OverSampler
 __all__ = ["Grid2D"]
 
 
+def _values_of(other):
+    return other.array if isinstance(other, Grid2D) else other
+
+
 class Grid2D(MaskGeometry):
     """
     The (y, x) arcsec centres of the unmasked pixels of a mask, plus how light is over-sampled
@@ -63,6 +67,61 @@ class Grid2D(MaskGeometry):
         """The grid of every pixel centre of an unmasked frame of ``shape_native``."""
         return cls.from_mask(Mask2D.all_false(shape_native, pixel_scales, origin), over_sample_size)
 
+    @classmethod
+    def no_mask(
+        cls, values, pixel_scales, shape_native=None, origin=(0.0, 0.0), over_sample_size=4
+    ) -> "Grid2D":
+        """
+        A grid of given (y, x) values on an unmasked frame.
+
+        Parameters
+        ----------
+        values : array_like
+            (ny, nx, 2) native values, or (ny nx, 2) slim values with ``shape_native``. They
+            are taken as given (copied), not checked against the pixel centres.
+        pixel_scales : float or (float, float)
+            Arcsec per pixel of the frame.
+        shape_native : (int, int), optional
+            The frame's shape, needed for slim values.
+        origin : (float, float)
+            The frame's origin.
+        over_sample_size : int or Array2D or array_like
+            As in :class:`Grid2D`: uniform, or one int per pixel (an ``Array2D`` from
+            :func:`autoarray.over_sample_util.over_sample_size_via_radial_bins_from`).
+
+        Returns
+        -------
+        Grid2D
+
+        Raises
+        ------
+        GridException
+            If ``values`` is neither (ny, nx, 2) nor (N, 2) with ``shape_native`` of N pixels.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim == 3 and values.shape[2] == 2:
+            shape = values.shape[:2]
+        elif values.ndim == 2 and values.shape[1] == 2:
+            if shape_native is None:
+                raise exc.GridException(
+                    f"Grid2D.no_mask got slim values of shape {values.shape} without "
+                    "shape_native; pass shape_native=(ny, nx) or (ny, nx, 2) values."
+                )
+            shape = check_util.pair_of_positive_ints_from(
+                shape_native, "shape_native", exc.GridException
+            )
+            if shape[0] * shape[1] != values.shape[0]:
+                raise exc.GridException(
+                    f"Grid2D.no_mask got {values.shape[0]} (y, x) values for shape_native "
+                    f"{shape} ({shape[0] * shape[1]} pixels)."
+                )
+        else:
+            raise exc.GridException(
+                f"Grid2D.no_mask needs (ny, nx, 2) or (N, 2) values, got shape {values.shape}."
+            )
+        mask = Mask2D.all_false(shape, pixel_scales, origin)
+        return cls(values.reshape(-1, 2), mask, over_sample_size)
+
     # ------------------------------------------------------------------------ properties
 
     @property
@@ -94,6 +153,15 @@ class Grid2D(MaskGeometry):
 
     def __len__(self):
         return self._slim.shape[0]
+
+    def __eq__(self, other):
+        """Element-wise comparison of the (N, 2) slim values (a bool array), as for ndarrays."""
+        return self._slim == _values_of(other)
+
+    def __ne__(self, other):
+        return self._slim != _values_of(other)
+
+    __hash__ = None
 
     def __repr__(self):
         return (

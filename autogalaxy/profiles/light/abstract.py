@@ -35,6 +35,7 @@ from typing import ClassVar
 import numpy as np
 
 from autogalaxy import exc
+from autogalaxy.operate.image_list import OperateLightProfile
 from autogalaxy.profiles.light import light_profile_util
 
 try:  # jax is optional: registration happens only where it is installed.
@@ -88,12 +89,13 @@ def _checked_pair_from(owner: str, name: str, value):
     raise TypeError(f"{owner}.{name} must be a pair of two numbers, got {type(value).__name__}.")
 
 
-class LightProfile:
+class LightProfile(OperateLightProfile):
     """
     Base class of every light profile (``ag.lp``, ``ag.lp_linear``, ``ag.lp_operated``).
 
     A subclass is a frozen dataclass (decorated with :func:`light_profile_dataclass`) whose
-    fields are its parameters, and implements :meth:`image_2d_via_points_from`.
+    fields are its parameters, and implements :meth:`image_2d_via_points_from`. Blurred images
+    (``blurred_image_2d_from`` and the like) come from :class:`OperateLightProfile`.
 
     Notes
     -----
@@ -181,7 +183,8 @@ class LightProfile:
         binned to pixels with the mean (``grid.over_sampler.binned_array_2d_from``).
 
         Returns an ``autoarray.Array2D`` on ``grid.mask`` (holding a JAX array for
-        ``xp=jax.numpy``).
+        ``xp=jax.numpy``); on a ``Grid2DIrregular`` an ``ArrayIrregular`` of the values at its
+        points (each point is its own sample: no binning).
         """
         if not (hasattr(grid, "over_sampled") and hasattr(grid, "over_sampler")):
             raise TypeError(
