@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
+from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 import autoarray as aa
 from autogalaxy.plot import plot_util
@@ -26,7 +27,6 @@ __all__ = ["Panel", "panel_from", "psf_panel_from", "reconstruction_panel_from",
 KINDS = ("image", "signed")
 SIGNED_CMAP = "RdBu_r"
 MASKED_COLOUR = "0.8"  # light grey: masked pixels are visible, not mistaken for zero
-PANEL_SIZE = (4.3, 3.6)  # inches per panel, colour bar included
 
 
 @dataclass(frozen=True)
@@ -180,9 +180,10 @@ def _draw(figure, ax, panel: Panel, norm, values, cmap: str):
     )
     if len(panel.mask_edges):
         ax.add_collection(LineCollection(panel.mask_edges, colors="k", linewidths=0.8))
-    colorbar = figure.colorbar(
-        image, ax=ax, fraction=0.046, pad=0.03, extend=_colorbar_extend_from(panel.values, norm)
-    )
+    # The colour bar hugs the image (also when equal aspect shrinks the axes in its box).
+    cax = make_axes_locatable(ax).append_axes("right", size="5%", pad=0.08)
+    cax.set_label("<colorbar>")
+    colorbar = figure.colorbar(image, cax=cax, extend=_colorbar_extend_from(panel.values, norm))
     if panel.colorbar_label:
         colorbar.set_label(panel.colorbar_label)
     ax.set_title(panel.title)
@@ -219,17 +220,22 @@ def figure_from(panels, mat_plot_2d, auto_filename: str, suptitle: str | None = 
     rows, columns = plot_util.subplot_shape_from(len(panels))
     # Scales first: a panel that cannot be drawn raises before any figure exists.
     scaled = [_norm_and_values_from(panel, mat_plot_2d.use_log10) for panel in panels]
-    figsize = mat_plot_2d.figsize or (PANEL_SIZE[0] * columns, PANEL_SIZE[1] * rows)
+    top = plot_util.SUPTITLE_HEIGHT if suptitle else 0.0
+    figsize = mat_plot_2d.figsize or (
+        plot_util.PANEL_SIZE[0] * columns,
+        plot_util.PANEL_SIZE[1] * rows + top,
+    )
+    # Fixed margins instead of a layout engine: as readable, half the drawing time.
     if mat_plot_2d.output.shows:
         import matplotlib.pyplot as plt
 
-        figure = plt.figure(figsize=figsize, layout="constrained")
+        figure = plt.figure(figsize=figsize)
     else:
-        figure = Figure(figsize=figsize, layout="constrained")
-    for index, (panel, (norm, values)) in enumerate(zip(panels, scaled)):
-        ax = figure.add_subplot(rows, columns, index + 1)
-        _draw(figure, ax, panel, norm, values, mat_plot_2d.cmap)
+        figure = Figure(figsize=figsize)
+    boxes = plot_util.panel_boxes_from(rows, columns, figsize, top)
+    for box, panel, (norm, values) in zip(boxes, panels, scaled):
+        _draw(figure, figure.add_axes(box), panel, norm, values, mat_plot_2d.cmap)
     if suptitle:
-        figure.suptitle(suptitle)
+        figure.suptitle(suptitle, y=1.0 - 0.08 / figsize[1], va="top")
     mat_plot_2d.output.to_figure(figure, auto_filename)
     return figure

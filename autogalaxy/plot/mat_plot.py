@@ -152,7 +152,9 @@ class MatPlot2D:
         (residuals) stay linear. The scale spans the largest value down to the smallest
         positive one, at most 4 decades; lower values get the lowest colour.
     figsize : tuple of float, optional
-        ``(width, height)`` in inches of every figure; default: 4.3 x 3.6 inches per panel.
+        ``(width, height)`` in inches of every figure; default: 4.3 x 3.6 inches per panel
+        (plus 0.35 inches for a figure title). Smaller panels get proportionally smaller
+        margins.
 
     Raises
     ------

@@ -22,11 +22,18 @@ __all__ = [
     "log10_limits_from",
     "symmetric_limits_from",
     "subplot_shape_from",
+    "panel_boxes_from",
     "refuse_unsupported",
 ]
 
 #: The lower end of a log10 colour scale, as a fraction of the largest value: 4 decades.
 LOG10_FLOOR_FRACTION = 1.0e-4
+#: Inches per panel, colour bar and labels included.
+PANEL_SIZE = (4.3, 3.6)
+#: Inches around a panel's axes: left (y label), right (colour bar), bottom (x label), top (title).
+PANEL_MARGINS = (0.75, 0.8, 0.55, 0.35)
+#: Inches above the panels for a figure title.
+SUPTITLE_HEIGHT = 0.35
 #: Signed panels (residuals) span +- this percentile of |value|.
 SYMMETRIC_PERCENTILE = 99.0
 
@@ -203,6 +210,43 @@ def subplot_shape_from(panels: int) -> tuple:
         raise PlotException(f"A subplot needs at least one panel, got {panels}.")
     columns = panels if panels <= 4 else (3 if panels in (5, 6, 9) else 4)
     return math.ceil(panels / columns), columns
+
+
+def panel_boxes_from(rows: int, columns: int, figsize, top: float = 0.0) -> list:
+    """
+    Return the box ``(x0, y0, width, height)``, in figure fractions, of every panel's axes.
+
+    Parameters
+    ----------
+    rows, columns : int
+        The grid of panels, filled row by row from the top left.
+    figsize : tuple of float
+        ``(width, height)`` of the figure in inches.
+    top : float
+        Inches kept free above the grid (for a figure title).
+
+    Returns
+    -------
+    list of tuple of float
+        ``rows * columns`` boxes. Each cell of ``figsize[0] / columns`` by
+        ``(figsize[1] - top) / rows`` inches keeps :data:`PANEL_MARGINS` (left, right, bottom,
+        top, in inches: axis labels, colour bar, title) around its axes, scaled down for cells
+        smaller than :data:`PANEL_SIZE`.
+    """
+    width, height = figsize
+    cell_w, cell_h = width / columns, (height - top) / rows
+    scale = min(1.0, cell_w / PANEL_SIZE[0], cell_h / PANEL_SIZE[1])
+    left, right, bottom, above = (margin * scale for margin in PANEL_MARGINS)
+    return [
+        (
+            (column * cell_w + left) / width,
+            (height - top - (row + 1) * cell_h + bottom) / height,
+            (cell_w - left - right) / width,
+            (cell_h - bottom - above) / height,
+        )
+        for row in range(rows)
+        for column in range(columns)
+    ]
 
 
 def refuse_unsupported(owner: str, unsupported: dict, supported) -> None:

@@ -76,6 +76,22 @@ def test__subplot_shape_from__no_panel__raises():
         plot_util.subplot_shape_from(0)
 
 
+def test__panel_boxes_from__fixed_inch_margins_around_each_cell():
+    # 2 x 2 cells of 4.3 x 3.6 inches under a 0.4 inch title; margins (0.75, 0.8, 0.55, 0.35).
+    boxes = plot_util.panel_boxes_from(2, 2, (8.6, 7.6), top=0.4)
+    width, height = 4.3 - 0.75 - 0.8, 3.6 - 0.55 - 0.35
+    expected = [
+        (0.75 / 8.6, (7.6 - 0.4 - 3.6 + 0.55) / 7.6, width / 8.6, height / 7.6),
+        ((4.3 + 0.75) / 8.6, (7.6 - 0.4 - 3.6 + 0.55) / 7.6, width / 8.6, height / 7.6),
+        (0.75 / 8.6, 0.55 / 7.6, width / 8.6, height / 7.6),
+        ((4.3 + 0.75) / 8.6, 0.55 / 7.6, width / 8.6, height / 7.6),
+    ]
+    assert np.allclose(boxes, expected)
+    # A cell half the size keeps half the margins.
+    (box,) = plot_util.panel_boxes_from(1, 1, (2.15, 1.8))
+    assert np.allclose(box, (0.375 / 2.15, 0.275 / 1.8, (2.15 - 0.775) / 2.15, (1.8 - 0.45) / 1.8))
+
+
 def test__refuse_unsupported__names_the_option_and_lists_the_supported_ones():
     plot_util.refuse_unsupported("Thing", {}, ("a", "b"))
     with pytest.raises(TypeError, match=r"Thing does not support c, d; supported options: a, b"):

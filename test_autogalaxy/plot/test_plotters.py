@@ -18,7 +18,8 @@ import autogalaxy.plot as aplt
 from autogalaxy.plot import figure as fig_util
 
 DPI = 120  # Output's default
-PANEL = (4.3, 3.6)  # inches per panel (figure.PANEL_SIZE)
+PANEL = (4.3, 3.6)  # inches per panel (plot_util.PANEL_SIZE)
+SUPTITLE = 0.35  # inches above the panels for the figure's title
 
 
 def image_axes(figure):
@@ -254,7 +255,10 @@ def test__fit_imaging_plotter__subplot_fit__panels_subtracted_images_and_scales(
         "Subtracted Image of Galaxy 0",
         "Subtracted Image of Galaxy 1",
     ]
-    assert png_shape(tmp_path / "subplot_fit.png") == (2 * PANEL[1] * DPI, 4 * PANEL[0] * DPI)
+    assert png_shape(tmp_path / "subplot_fit.png") == (
+        round((2 * PANEL[1] + SUPTITLE) * DPI),
+        4 * PANEL[0] * DPI,
+    )
     for title in ("Residual Map", "Normalized Residual Map"):
         image = axes_titled(figure, title).images[0]
         assert not isinstance(image.norm, LogNorm)
