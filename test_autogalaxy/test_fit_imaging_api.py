@@ -14,11 +14,7 @@ import pytest
 
 import autogalaxy as ag
 
-# Every warning is an error here, except the truncation warning of the deliberately small test PSF.
-pytestmark = [
-    pytest.mark.filterwarnings("error"),
-    pytest.mark.filterwarnings("ignore:The PSF of shape.*outermost ring:UserWarning"),
-]
+pytestmark = pytest.mark.filterwarnings("error")
 
 SHAPE = (16, 16)
 PS = 0.1

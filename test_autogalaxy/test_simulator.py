@@ -9,12 +9,7 @@ from scipy import signal
 import autogalaxy as ag
 from autogalaxy.profiles.light.abstract import LightProfile, light_profile_dataclass
 
-# Every warning is an error here, except the truncation warning of the deliberately small test
-# PSFs (their brute-force references use the same truncated kernels).
-pytestmark = [
-    pytest.mark.filterwarnings("error"),
-    pytest.mark.filterwarnings("ignore:The PSF of shape.*outermost ring:UserWarning"),
-]
+pytestmark = pytest.mark.filterwarnings("error")
 
 SHAPE = (30, 30)
 PIXEL_SCALE = 0.1

@@ -7,6 +7,7 @@ import numpy as np
 import autoarray as aa
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.galaxy.galaxy_util import galaxy_with_light_profiles_from
+from autogalaxy.profiles.light.linear import LightProfileLinear
 
 __all__ = ["FitImaging"]
 
@@ -128,7 +129,7 @@ class FitImaging:
     def figure_of_merit(self):
         return self.log_likelihood if self.inversion is None else self.log_evidence
 
-    # ------------------------------------------ PyAutoGalaxy names (issue 17, API additions)
+    # --------------------------------------------------- inversion and unmasked images
 
     @property
     def perform_inversion(self) -> bool:
@@ -215,3 +216,198 @@ class FitImaging:
                 "galaxies.image_2d_from(dataset.grids.lp)."
             )
         return psf
+
+    # ------------------------------------------------------------- images of each galaxy
+
+    def _galaxy_images_from(self, use_operated: bool) -> list:
+        """
+        The (N,) image of every galaxy (in the order of ``galaxies``): its light profiles
+        (blurred by ``dataset.psf_lp`` if ``use_operated``, else unblurred) plus its linear
+        objects' share of the inversion (operated or not).
+        """
+        grids = self.dataset.grids
+        psf = self.dataset.psf_lp
+        images = []
+        for galaxy in self.galaxies:
+            if use_operated and psf is not None:
+                image = galaxy.blurred_image_2d_from(grids.lp, grids.blurring, psf, xp=self.xp)
+            else:
+                image = galaxy.image_2d_from(grids.lp, xp=self.xp)
+            images.append(image.slim.array)
+        if self.inversion is not None:
+            owners = galaxy_index_of_linear_objs_from(self.galaxies, self.inversion.linear_obj_list)
+            if use_operated:
+                linear_images = self.inversion.mapped_reconstructed_image_list
+            else:
+                linear_images = [
+                    _unoperated_image_from(obj, values, grids.lp)
+                    for obj, values in zip(
+                        self.inversion.linear_obj_list, self.inversion.reconstruction_list
+                    )
+                ]
+            for owner, linear_image in zip(owners, linear_images):
+                images[owner] = images[owner] + linear_image
+        return [aa.Array2D(image, self.dataset.mask) for image in images]
+
+    def _dict_of_galaxies_from(self, values: list) -> dict:
+        """``{galaxy: value}`` in the order of ``galaxies`` (refusing a Galaxy given twice)."""
+        seen = {}
+        for index, galaxy in enumerate(self.galaxies):
+            if id(galaxy) in seen:
+                raise aa.exc.AutoArrayException(
+                    f"galaxies[{index}] is the same Galaxy object as galaxies[{seen[id(galaxy)]}], "
+                    "so a dict keyed by galaxy would merge their images. Pass distinct Galaxy "
+                    "objects, or use the *_list properties (one entry per position)."
+                )
+            seen[id(galaxy)] = index
+        return dict(zip(self.galaxies, values))
+
+    @cached_property
+    def model_images_of_galaxies_list(self) -> list:
+        """
+        The model image of every galaxy, in the order of ``galaxies``.
+
+        Returns
+        -------
+        list of Array2D
+            One (slim) image per galaxy on the dataset's mask: the light of its standard
+            profiles blurred exactly as in ``blurred_image`` (``dataset.psf_lp``, at fine
+            resolution when ``convolve_over_sample_size_lp > 1``; already-operated profiles
+            unblurred), plus the operated (PSF-blurred, binned) image its linear light profiles
+            and pixelizations contribute to ``inversion.mapped_reconstructed_image``. They sum
+            to ``model_data``.
+
+        Raises
+        ------
+        InversionException
+            If a linear object of the inversion belongs to no galaxy.
+
+        Notes
+        -----
+        A galaxy with both standard and linear components gets the sum of the two parts (the
+        released PyAutoGalaxy keeps only the linear part for such a galaxy, so its images do
+        not add up to the model image).
+        """
+        return self._galaxy_images_from(use_operated=True)
+
+    @property
+    def galaxy_model_image_dict(self) -> dict:
+        """
+        ``{galaxy: model image}``: :attr:`model_images_of_galaxies_list` keyed by galaxy.
+
+        Raises
+        ------
+        AutoArrayException
+            If the same ``Galaxy`` object appears twice in ``galaxies`` (the keys would merge).
+        """
+        return self._dict_of_galaxies_from(self.model_images_of_galaxies_list)
+
+    @cached_property
+    def _galaxy_images_list(self) -> list:
+        return self._galaxy_images_from(use_operated=False)
+
+    @property
+    def galaxy_image_dict(self) -> dict:
+        """
+        ``{galaxy: image before the PSF}``, in the order of ``galaxies``.
+
+        Returns
+        -------
+        dict of Galaxy to Array2D
+            Every galaxy's light on ``dataset.grids.lp`` (all its standard and operated profiles,
+            over-sampled and binned with the mean, no PSF), plus the unblurred image of its
+            linear objects as solved by the inversion: ``intensity x`` the profile's image for a
+            linear light profile, ``mapper.mapping_matrix @ reconstruction`` for a pixelization.
+
+        Raises
+        ------
+        AutoArrayException
+            If the same ``Galaxy`` object appears twice in ``galaxies``.
+        InversionException
+            If a linear object of the inversion belongs to no galaxy.
+        """
+        return self._dict_of_galaxies_from(self._galaxy_images_list)
+
+    @cached_property
+    def subtracted_images_of_galaxies_list(self) -> list:
+        """
+        The data with every *other* galaxy's model image subtracted, one per galaxy.
+
+        Returns
+        -------
+        list of Array2D
+            Entry ``i`` is ``data - sum_{j != i} model_images_of_galaxies_list[j]``: how galaxy
+            ``i`` appears in the data without the others (the data itself for a single galaxy).
+        """
+        models = self.model_images_of_galaxies_list
+        data = self.dataset.data.slim.array
+        subtracted = []
+        for index in range(len(models)):
+            image = data
+            for other, model in enumerate(models):
+                if other != index:
+                    image = image - model.array
+            subtracted.append(aa.Array2D(image, self.dataset.mask))
+        return subtracted
+
+    @property
+    def subtracted_images_of_galaxies_dict(self) -> dict:
+        """
+        ``{galaxy: subtracted image}``: :attr:`subtracted_images_of_galaxies_list` keyed by galaxy.
+
+        Raises
+        ------
+        AutoArrayException
+            If the same ``Galaxy`` object appears twice in ``galaxies``.
+        """
+        return self._dict_of_galaxies_from(self.subtracted_images_of_galaxies_list)
+
+
+def _linear_profiles_of(component) -> list:
+    """The linear light profiles a galaxy component holds: itself, or those of a basis."""
+    if isinstance(component, LightProfileLinear):
+        return [component]
+    return [p for p in getattr(component, "profile_list", ()) if isinstance(p, LightProfileLinear)]
+
+
+def galaxy_index_of_linear_objs_from(galaxies, linear_obj_list) -> list:
+    """
+    The index in ``galaxies`` of the galaxy owning each linear object of an inversion.
+
+    A linear light profile belongs to the galaxy holding that very profile object (directly or
+    in a basis' ``profile_list``). Mappers are matched, in order, to the galaxies' pixelization
+    components in the order of the galaxies and their components (the order ``inversion_from``
+    builds them in), and must share the component's mesh.
+    """
+    profile_owner = {}
+    pixelizations = []
+    for index, galaxy in enumerate(galaxies):
+        for component in galaxy.components.values():
+            for profile in _linear_profiles_of(component):
+                profile_owner.setdefault(id(profile), index)
+            if hasattr(component, "mesh") and hasattr(component, "mapper_from"):
+                pixelizations.append((index, component))
+    owners = []
+    pixelization_iter = iter(pixelizations)
+    for obj in linear_obj_list:
+        if id(obj) in profile_owner:
+            owners.append(profile_owner[id(obj)])
+            continue
+        if isinstance(obj, aa.Mapper):
+            index, component = next(pixelization_iter, (None, None))
+            if component is not None and obj.mesh is component.mesh:
+                owners.append(index)
+                continue
+        raise aa.exc.InversionException(
+            f"The inversion's linear object {obj!r} belongs to none of the galaxies, so its image "
+            "cannot be assigned to a galaxy. Build the inversion from these galaxies "
+            "(FitImaging does)."
+        )
+    return owners
+
+
+def _unoperated_image_from(linear_obj, values, grid: aa.Grid2D) -> np.ndarray:
+    """The (N,) unblurred image of one linear object with its solved ``values``."""
+    if isinstance(linear_obj, LightProfileLinear):
+        return float(values[0]) * linear_obj.image_2d_from(grid).slim.array
+    return linear_obj.mapping_matrix @ np.asarray(values)

@@ -1,7 +1,7 @@
 """
 Shared references of the inversion tests: a dense brute-force PSF operator built from
 ``scipy.signal.convolve2d`` (independent of the library's polyphase / FFT / sparse engines), an
-explicit gradient regularization matrix, and JAX double precision for the JAX tests.
+explicit gradient regularization matrix (JAX double precision: the root conftest's ``enable_x64``).
 """
 
 import numpy as np
@@ -54,13 +54,3 @@ def make_brute_force_operator():
 def make_explicit_regularization_matrix():
     """:func:`explicit_regularization_matrix_from`."""
     return explicit_regularization_matrix_from
-
-
-@pytest.fixture(name="enable_x64")
-def make_enable_x64():
-    """Run a JAX test in double precision and restore the previous setting afterwards."""
-    jax = pytest.importorskip("jax")
-    previous = jax.config.read("jax_enable_x64")
-    jax.config.update("jax_enable_x64", True)
-    yield jax
-    jax.config.update("jax_enable_x64", previous)

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import optimize
 
 import autogalaxy as ag
+import autogalaxy.plot as aplt
 from autoarray.progress_util import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -170,41 +171,17 @@ def table_from(results: dict, truth: np.ndarray) -> str:
     return "\n".join(lines)
 
 
-def plot_fits(results: dict, path: Path):
-    """Data, model and normalised residuals of both fits, with colour bars."""
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import LogNorm
-
-    fig, axes = plt.subplots(2, 3, figsize=(14, 8.5))
-    for row, key in enumerate(("native", "oversampled")):
-        fit = results[key]["fit"]
-        dataset = fit.dataset
-        half = np.array(dataset.shape_native) * dataset.pixel_scales / 2
-        extent = [-half[1], half[1], -half[0], half[0]]
-        vmax = float(np.max(dataset.data.array))
-        panels = [
-            (
-                np.clip(dataset.data.native.array, 1e-3, None),
-                "data (log)",
-                dict(norm=LogNorm(1e-2, vmax), cmap="viridis"),
-            ),
-            (
-                np.clip(fit.model_data.native.array, 1e-3, None),
-                "model (log)",
-                dict(norm=LogNorm(1e-2, vmax), cmap="viridis"),
-            ),
-            (
-                fit.normalized_residual_map.native.array,
-                "normalised residuals",
-                dict(vmin=-5, vmax=5, cmap="RdBu_r"),
-            ),
-        ]
-        for ax, (image, title, style) in zip(axes[row], panels):
-            chi = f" (chi^2 = {fit.chi_squared:.0f})" if "resid" in title else ""
-            simulator.show_panel(fig, ax, image, f"{key} PSF: {title}{chi}", extent, **style)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+def plot_fits(results: dict, folder: Path) -> list:
+    """The fit subplot of both fits (``modeling_fit_<native|oversampled>.png``); their paths."""
+    paths = []
+    for key in ("native", "oversampled"):
+        output = aplt.Output(path=folder, filename=f"modeling_fit_{key}", format="png")
+        plotter = aplt.FitImagingPlotter(
+            fit=results[key]["fit"], mat_plot_2d=aplt.MatPlot2D(output=output, use_log10=True)
+        )
+        plotter.subplot_fit()
+        paths.append(folder / f"modeling_fit_{key}.png")
+    return paths
 
 
 def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
@@ -234,9 +211,8 @@ def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
             f"({(r['x'][i_r] - truth[i_r]) / r['sigma'][i_r]:+.1f} sigma)"
         )
     if plot:
-        path = simulator.OUTPUT / "modeling_fits.png"
-        plot_fits(results, path)
-        print(f"Saved {path}")
+        for path in plot_fits(results, simulator.OUTPUT):
+            print(f"Saved {path}")
     return {"truth": truth, **results}
 
 

@@ -15,7 +15,7 @@ The same inversion is evaluated twice:
 
 Both give the same log evidence (printed with their relative difference) and the script times one
 evaluation of each. A native-PSF reconstruction is shown for contrast: its evidence is lower.
-A PNG of data / model / residuals / reconstruction is saved.
+A PNG of the fit (data, model, residuals, reconstruction on the mesh) is saved.
 
 Run: ``python workspace_scripts/imaging/pixelization.py`` (simulates the dataset first if needed).
 """
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import autogalaxy as ag
+import autogalaxy.plot as aplt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import simulator  # noqa: E402  (the script beside this one: paths, PSF, truth)
@@ -73,41 +74,11 @@ def median_seconds(fn, repeats=5) -> float:
 
 
 def plot_fit(fit: ag.FitImaging, path: Path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import LogNorm
-
-    dataset = fit.dataset
-    half = np.array(dataset.shape_native) * dataset.pixel_scales / 2
-    extent = [-half[1], half[1], -half[0], half[0]]
-    mapper = fit.inversion.mapper_list[0]
-    y0, y1, x0, x1 = mapper.extent
-    vmax = float(np.max(dataset.data.array))
-    log = dict(norm=LogNorm(1e-2, vmax), cmap="viridis")
-    panels = [
-        (np.clip(dataset.data.native.array, 1e-3, None), "data (log)", log, extent),
-        (np.clip(fit.model_data.native.array, 1e-3, None), "model (log)", log, extent),
-        (
-            fit.normalized_residual_map.native.array,
-            f"normalised residuals (chi^2 = {fit.chi_squared:.0f})",
-            dict(vmin=-4, vmax=4, cmap="RdBu_r"),
-            extent,
-        ),
-        (
-            np.clip(fit.inversion.reconstruction.reshape(MESH_SHAPE), 1e-3, None),
-            f"reconstruction, {MESH_SHAPE[0]}x{MESH_SHAPE[1]} mesh (log)",
-            log,
-            [x0, x1, y0, y1],
-        ),
-    ]
-    fig, axes = plt.subplots(1, 4, figsize=(20, 4.6))
-    for ax, (image, title, style, box) in zip(axes, panels):
-        simulator.show_panel(fig, ax, image, title, box, **style)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    """The fit subplot (data, model, residuals, ... and the reconstruction on the mesh), log scaled."""
+    output = aplt.Output(path=path.parent, filename=path.stem, format="png")
+    aplt.FitImagingPlotter(
+        fit=fit, mat_plot_2d=aplt.MatPlot2D(output=output, use_log10=True)
+    ).subplot_fit()
 
 
 def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:

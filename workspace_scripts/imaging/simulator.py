@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import autogalaxy as ag
+import autogalaxy.plot as aplt
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 DATASET = OUTPUT / "dataset"
@@ -126,45 +127,12 @@ def dataset_from(path: Path = DATASET, plot: bool = True) -> ag.Imaging:
     )
 
 
-def show_panel(fig, ax, image, title, extent, **style):
-    """One image panel of the workspace plots: arcsec axes and a colour bar."""
-    shown = ax.imshow(image, origin="upper", extent=extent, **style)
-    ax.set_title(title)
-    ax.set_xlabel("x (arcsec)")
-    ax.set_ylabel("y (arcsec)")
-    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
-
-
 def plot_dataset(dataset: ag.Imaging, path: Path):
-    """Data, PSF, noise map and signal-to-noise, each with a colour bar."""
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import LogNorm
-
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4))
-    half = np.array(dataset.shape_native) * dataset.pixel_scales / 2
-    extent = [-half[1], half[1], -half[0], half[0]]
-    psf_half = np.array(dataset.psf.shape_native) * dataset.psf.pixel_scales / 2
-    panels = [
-        (
-            np.clip(dataset.data.native.array, 1e-3, None),
-            "Data (e-/s, log)",
-            extent,
-            LogNorm(1e-2, dataset.data.native.array.max()),
-        ),
-        (
-            dataset.psf.native,
-            f"PSF (oversampled x{dataset.psf.convolve_over_sample_size})",
-            [-psf_half[1], psf_half[1], -psf_half[0], psf_half[0]],
-            LogNorm(1e-6, dataset.psf.native.max()),
-        ),
-        (dataset.noise_map.native.array, "Noise map (e-/s)", extent, None),
-        (dataset.signal_to_noise_map.native.array, "Signal-to-noise", extent, None),
-    ]
-    for ax, (image, title, ext, norm) in zip(axes, panels):
-        show_panel(fig, ax, image, title, ext, norm=norm, cmap="viridis")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    """Data, noise map, PSF (at its own x4 sampling) and signal-to-noise, log scaled."""
+    output = aplt.Output(path=path.parent, filename=path.stem, format="png")
+    aplt.ImagingPlotter(
+        dataset=dataset, mat_plot_2d=aplt.MatPlot2D(output=output, use_log10=True)
+    ).subplot_dataset()
 
 
 if __name__ == "__main__":
