@@ -77,6 +77,10 @@ class AbstractInversionImaging(ABC):
         The solver (unconstrained or positive-only); default ``SettingsInversion()``.
     label_list : list of str, optional
         A name per object for error messages (default ``"linear object j"``).
+    noise_covariance : NoiseCovariance, optional
+        Correlated noise (``dataset.noise_covariance``): the system, chi^2 and noise
+        normalisation are then those of the whitened data (see
+        :mod:`autoarray.dataset.noise_covariance`); ``noise_map`` is not used by them.
 
     Raises
     ------
@@ -110,6 +114,7 @@ class AbstractInversionImaging(ABC):
         linear_obj_list=None,
         settings: SettingsInversion | None = None,
         label_list=None,
+        noise_covariance=None,
     ):
         self.data = sparse_util.values_slim_from(data)
         self.noise_map = sparse_util.values_slim_from(noise_map)
@@ -118,6 +123,12 @@ class AbstractInversionImaging(ABC):
                 f"data and noise_map must be (N,) arrays of the same length, got shapes "
                 f"{self.data.shape} and {self.noise_map.shape}."
             )
+        if noise_covariance is not None and noise_covariance.pixels != self.data.shape[0]:
+            raise exc.InversionException(
+                f"The noise covariance is over {noise_covariance.pixels} pixels but the data has "
+                f"{self.data.shape[0]}; restrict it to the data's pixels (dataset.apply_mask does)."
+            )
+        self.noise_covariance = noise_covariance
         if object_count == 0:
             raise exc.InversionException(
                 "An inversion needs at least one linear object (a pixelization or a linear "
@@ -320,9 +331,11 @@ class AbstractInversionImaging(ABC):
 
     @cached_property
     def chi_squared(self) -> float:
-        """``sum ((d - M~ s) / sigma)^2``."""
-        residual = (self.data - self.mapped_reconstructed_image) / self.noise_map
-        return float(np.sum(residual**2))
+        """``sum ((d - M~ s) / sigma)^2`` (``r^T C^-1 r`` with a noise covariance)."""
+        residual = self.data - self.mapped_reconstructed_image
+        if self.noise_covariance is not None:
+            return float(self.noise_covariance.chi_squared_from(residual))
+        return float(np.sum((residual / self.noise_map) ** 2))
 
     @cached_property
     def regularization_term(self) -> float:
@@ -357,7 +370,9 @@ class AbstractInversionImaging(ABC):
 
     @cached_property
     def noise_normalization(self) -> float:
-        """``sum ln 2 pi sigma^2``."""
+        """``sum ln 2 pi sigma^2`` (``ln det(2 pi C)`` with a noise covariance)."""
+        if self.noise_covariance is not None:
+            return self.noise_covariance.noise_normalization
         return float(np.sum(np.log(2.0 * np.pi * self.noise_map**2)))
 
     @property

@@ -125,4 +125,8 @@ def inversion_from(
         mapper_operated_mapping_matrix_from(obj, psf, dataset.mask) if columns is None else columns
         for obj, columns in zip(objects, operated)
     ]
-    return mapping_class(operated_mapping_matrix_list=blocks, **common)
+    return mapping_class(
+        operated_mapping_matrix_list=blocks,
+        noise_covariance=getattr(dataset, "noise_covariance", None),
+        **common,
+    )

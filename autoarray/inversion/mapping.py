@@ -162,6 +162,7 @@ class InversionImagingMapping(AbstractInversionImaging):
         linear_obj_list=None,
         settings=None,
         label_list=None,
+        noise_covariance=None,
     ):
         self._operated_mapping_matrix_list = [
             np.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
@@ -174,6 +175,7 @@ class InversionImagingMapping(AbstractInversionImaging):
             linear_obj_list=linear_obj_list,
             settings=settings,
             label_list=label_list,
+            noise_covariance=noise_covariance,
         )
 
     def _parameter_count_list_checked(self) -> list:
@@ -188,15 +190,26 @@ class InversionImagingMapping(AbstractInversionImaging):
         return self._operated_mapping_matrix_list
 
     @cached_property
+    def _whitened_operated_mapping_matrix(self) -> np.ndarray:
+        """``L^-1 M~`` with a noise covariance ``C = L L^T``."""
+        return self.noise_covariance.whitened_from(self.operated_mapping_matrix)
+
+    @cached_property
     def data_vector(self) -> np.ndarray:
-        """``D = M~^T (d / sigma^2)``, (S,)."""
+        """``D = M~^T (d / sigma^2)`` (``M~^T C^-1 d`` with a noise covariance), (S,)."""
+        if self.noise_covariance is not None:
+            whitened_data = self.noise_covariance.whitened_from(self.data)
+            return self._whitened_operated_mapping_matrix.T @ whitened_data
         return inversion_util.data_vector_from(
             self.operated_mapping_matrix, self.data, self.noise_map
         )
 
     @cached_property
     def curvature_matrix(self) -> np.ndarray:
-        """``F = M~^T N^-1 M~``, (S, S), symmetric."""
+        """``F = M~^T N^-1 M~`` (``M~^T C^-1 M~`` with a noise covariance), (S, S), symmetric."""
+        if self.noise_covariance is not None:
+            whitened = self._whitened_operated_mapping_matrix
+            return sparse_util.symmetric_part_from(whitened.T @ whitened)
         return inversion_util.curvature_matrix_from(self.operated_mapping_matrix, self.noise_map)
 
     @cached_property

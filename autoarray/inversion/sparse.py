@@ -80,6 +80,14 @@ class InversionImagingSparse(AbstractInversionImaging):
                 f"sparse_operator must be an ImagingSparseOperator, got "
                 f"{type(sparse_operator).__name__}."
             )
+        for name, values in (("data", data), ("noise_map", noise_map)):
+            mask = getattr(values, "mask", None)
+            if mask is not None and not mask.is_same_as(sparse_operator.mask):
+                raise exc.InversionException(
+                    f"The {name} is on {mask!r} but the sparse operator was built for "
+                    f"{sparse_operator.mask!r}; its rows would be read against other pixels. "
+                    "Build the operator for the data's mask: dataset.apply_sparse_operator()."
+                )
         mapping_matrix_list = list(mapping_matrix_list)
         count = len(mapping_matrix_list)
         if operated_mapping_matrix_list is None:

@@ -27,7 +27,7 @@ import scipy.sparse
 
 from autoarray import check_util, exc, fits_util
 from autoarray.device_cache import DeviceArrayCache
-from autoarray.jax_util import is_jax_array
+from autoarray.jax_util import is_jax_array, warn_if_x64_disabled
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
 from autoarray.structures.arrays.array_2d import Array2D
@@ -631,6 +631,8 @@ class ConvolverState:
         numpy.ndarray or jax.Array
             ``(N, n_col)`` dense: each column convolved (and block-mean binned when ``s > 1``).
         """
+        if xp is not np:
+            warn_if_x64_disabled()
         values = _with_compute_dtype(values, use_mixed_precision, xp)
         fft = self.uses_fft_for(values, use_fft, xp)
         if not fft:
@@ -1166,6 +1168,7 @@ class Convolver:
         if mask is None and isinstance(image, Array2D) and self.convolve_over_sample_size == 1:
             mask = image.mask
         state = self.state_for(mask)
+        values = state.image_values_from(image, blurring_image, xp)
         if blurring_image is None and state.pixels_in_blurring_mask:
             warnings.warn(
                 "convolved_image_from got no blurring_image: the light of pixels outside the "
@@ -1173,7 +1176,6 @@ class Convolver:
                 UserWarning,
                 stacklevel=3,
             )
-        values = state.image_values_from(image, blurring_image, xp)
         out = state.convolved_columns_from(values, use_fft, jax_method, mp, xp)
         return Array2D(out[:, 0], state.mask)
 

@@ -5,6 +5,7 @@ from functools import cached_property
 import numpy as np
 
 import autoarray as aa
+from autoarray.jax_util import warn_if_x64_disabled
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.galaxy.galaxy_util import galaxy_with_light_profiles_from
 from autogalaxy.profiles.light.linear import LightProfileLinear
@@ -40,7 +41,9 @@ class FitImaging:
     -----
     If the galaxies hold linear light profiles or a pixelization, their intensities / pixel values
     are solved by a linear inversion (``inversion``) and ``figure_of_merit`` is ``log_evidence``;
-    otherwise it is ``log_likelihood``.
+    otherwise it is ``log_likelihood``. With ``dataset.noise_covariance_matrix`` (correlated
+    noise) the likelihood is the full Gaussian one, ``-1/2 [r^T C^-1 r + ln det(2 pi C)]``, and
+    the inversion solves the whitened system.
     """
 
     def __init__(self, dataset: aa.Imaging, galaxies, xp=np, settings_inversion=None):
@@ -48,6 +51,8 @@ class FitImaging:
         self.dataset = dataset
         self.galaxies = Galaxies(galaxies)
         self.xp = xp
+        if xp is not np:
+            warn_if_x64_disabled()
 
     # -------------------------------------------------------------------------- images
 
@@ -105,19 +110,29 @@ class FitImaging:
 
     @cached_property
     def chi_squared_map(self) -> aa.Array2D:
+        """``(r / sigma)^2`` per pixel (a display: with a noise covariance the chi^2 is not a sum
+        of per-pixel terms)."""
         return aa.Array2D(self.normalized_residual_map.array**2, self.dataset.mask)
 
     @property
     def chi_squared(self):
+        """``sum (r / sigma)^2``, or ``r^T C^-1 r`` with the dataset's noise covariance."""
+        covariance = self.dataset.noise_covariance
+        if covariance is not None:
+            return covariance.chi_squared_from(self.residual_map.array, xp=self.xp)
         return self.xp.sum(self.chi_squared_map.array)
 
     @property
     def noise_normalization(self):
+        """``sum ln 2 pi sigma^2``, or ``ln det(2 pi C)`` with the dataset's noise covariance."""
+        covariance = self.dataset.noise_covariance
+        if covariance is not None:
+            return covariance.noise_normalization
         return self.xp.sum(self.xp.log(2.0 * np.pi * self._noise**2))
 
     @property
     def log_likelihood(self):
-        """``-0.5 (chi^2 + sum ln 2 pi sigma^2)``."""
+        """``-0.5 (chi^2 + noise_normalization)``."""
         return -0.5 * (self.chi_squared + self.noise_normalization)
 
     @property

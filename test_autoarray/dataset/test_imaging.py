@@ -339,10 +339,14 @@ class TestApplyMask:
 
     def test__values_are_re_read_on_the_new_mask(self):
         noise = values_native(seed=1)
-        covariance = np.arange(mask_big().pixels_in_mask ** 2, dtype=float).reshape(
-            (mask_big().pixels_in_mask,) * 2
-        )
-        ds = imaging(2, noise_map=aa.Array2D(noise, mask_big()), noise_covariance_matrix=covariance)
+        n = mask_big().pixels_in_mask
+        # a positive-definite covariance whose entries all differ, so a wrong selection shows
+        factor = np.arange(n * n, dtype=float).reshape(n, n) / n**2
+        covariance = factor @ factor.T + np.diag(np.arange(1.0, n + 1.0))
+        sigma = np.zeros(SHAPE)
+        sigma[~mask_big().array] = np.sqrt(np.diag(covariance))
+        ds = imaging(2, noise_map=aa.Array2D(sigma, mask_big()), noise_covariance_matrix=covariance)
+        noise = sigma
         new = mask_small()
         masked = ds.apply_mask(new)
         assert masked.mask is new

@@ -1,6 +1,7 @@
 """The imaging dataset: data, noise map and PSF on a mask, with the grids models are evaluated on."""
 
 import numbers
+import warnings
 from functools import cached_property
 
 import numpy as np
@@ -8,6 +9,7 @@ import numpy as np
 from autoarray import check_util, exc, fits_util
 from autoarray.dataset import dataset_util
 from autoarray.dataset.grids import GridsDataset
+from autoarray.dataset.noise_covariance import NoiseCovariance
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators.convolver import Convolver, warn_if_psf_questionable
 from autoarray.operators.sparse_operator import ImagingSparseOperator
@@ -15,6 +17,12 @@ from autoarray.structures.arrays.array_2d import Array2D
 from autoarray.structures.over_sampling import over_sample_util
 
 __all__ = ["Imaging"]
+
+_SPARSE_WITH_COVARIANCE = (
+    "The sparse operator weights every pixel by 1 / sigma^2 (independent noise), so it cannot use "
+    "the dataset's noise_covariance_matrix; fit correlated noise without apply_sparse_operator() "
+    "(the mapping formalism whitens the system with the covariance)."
+)
 
 
 def _sizes_array_from(over_sample_size, mask):
@@ -107,7 +115,12 @@ class Imaging:
     psf_setup_state
         Build the PSF's convolution state for the mask now, once, instead of on first use.
     noise_covariance_matrix
-        Optional full noise covariance (N x N); stored for fits that use it.
+        Optional (N, N) covariance of the unmasked pixels' noise (slim order), for correlated
+        noise: symmetric and positive definite (refused otherwise). Fits then use
+        ``chi^2 = r^T C^-1 r`` and ``ln det(2 pi C)`` (:class:`NoiseCovariance`), and linear
+        inversions the whitened system; the noise map (default ``sqrt(diag C)``) is only used for
+        per-pixel displays (normalised residuals, signal-to-noise). ``apply_mask`` keeps the
+        sub-matrix of the pixels kept. The sparse operator does not support it (refused).
     over_sample_size_lp, over_sample_size_pixelization
         Over-sample sizes ``k_i`` of light profiles and pixelizations: an int or one int per
         unmasked pixel (adaptive). Each must be divisible by the matching convolve size ``s``.
@@ -242,6 +255,7 @@ class Imaging:
                 f"convolve_over_sample_size > 1 (lp={s_lp}, pixelization={s_pix}) needs an "
                 "oversampled psf."
             )
+        noise_map_given = noise_map is not None
         if noise_map is None:
             noise_map = Array2D(np.ones(mask.pixels_in_mask), mask)
         if not isinstance(noise_map, Array2D):
@@ -261,6 +275,7 @@ class Imaging:
                     f"{values[bad][:3].tolist()}); every unmasked pixel needs a positive noise. "
                     "Mask those pixels, fix the noise map, or pass check_noise_map=False."
                 )
+        noise_covariance = None
         if noise_covariance_matrix is not None:
             n = mask.pixels_in_mask
             if np.shape(noise_covariance_matrix) != (n, n):
@@ -268,18 +283,32 @@ class Imaging:
                     f"noise_covariance_matrix has shape {np.shape(noise_covariance_matrix)} but the "
                     f"mask has {n} unmasked pixels, so ({n}, {n}) (slim order) was expected."
                 )
+            noise_covariance = NoiseCovariance(noise_covariance_matrix)
+            sigma = np.sqrt(np.diag(noise_covariance.matrix))
+            if noise_map_given and not np.allclose(noise_map.slim.array, sigma, rtol=1e-6):
+                warnings.warn(
+                    "noise_map differs from sqrt(diag(noise_covariance_matrix)); the likelihood "
+                    "uses the covariance, the noise map only per-pixel displays.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            if not noise_map_given:
+                noise_map = Array2D(sigma, mask)
         if psf is not None and psf.state is not None and not psf.state.mask.is_same_as(mask):
             # A state belongs to its mask: the dataset's PSF either has one for this mask or none.
             psf = psf.with_state(None)
         if psf is not None and psf_setup_state and psf.state is None:
             psf = psf.with_state_for(mask)
         if sparse_operator is not None:
+            if noise_covariance is not None:
+                raise exc.DatasetException(_SPARSE_WITH_COVARIANCE)
             self._check_sparse_operator(sparse_operator, noise_map, s_pix)
         self.data = data
         self.noise_map = noise_map
         self.psf = psf
         self.psf_setup_state = psf_setup_state
         self.noise_covariance_matrix = noise_covariance_matrix
+        self.noise_covariance = noise_covariance
         self.over_sample_size_lp = over_sample_size_lp
         self.over_sample_size_pixelization = over_sample_size_pixelization
         self.use_normalized_psf = use_normalized_psf
@@ -432,6 +461,8 @@ class Imaging:
         batch_size
             Columns per batch of the ``"w_fft"`` engine.
         """
+        if self.noise_covariance is not None:
+            raise exc.DatasetException(_SPARSE_WITH_COVARIANCE)
         try:
             operator = ImagingSparseOperator.from_noise_map_and_psf(
                 self.noise_map, self.psf_pixelization, engine=engine, batch_size=batch_size
@@ -520,10 +551,18 @@ class Imaging:
         noise[region] = noise_value
         if should_zero_data:
             data[region] = 0.0
+        covariance = self.noise_covariance_matrix
+        if covariance is not None:
+            # The scaled pixels become independent of the others, with variance noise_value^2.
+            scaled = region[~self.mask.array]
+            covariance = np.array(covariance, dtype=float)
+            covariance[scaled, :] = 0.0
+            covariance[:, scaled] = 0.0
+            covariance[scaled, scaled] = noise_value**2
         return self._with_sparse_operator_rebuilt(
             data=Array2D(data, self.mask),
             noise_map=Array2D(noise, self.mask),
-            noise_covariance_matrix=None,
+            noise_covariance_matrix=covariance,
         )
 
     # ------------------------------------------------------------------------------ FITS
