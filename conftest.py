@@ -1,7 +1,7 @@
 """
 Fixtures shared by the whole test suite (``test_autoarray`` and ``test_autogalaxy``).
 
-* ``enable_x64``: run a JAX test in double precision and restore JAX's setting afterwards.
+* ``enable_x64``: run JAX tests in double precision and restore JAX's setting afterwards.
 * ``fine_frame_blurred``: the one brute-force reference of an oversampled convolution, independent
   of the library's polyphase / FFT / sparse engines: ``scipy.signal.convolve2d`` of a fine frame
   with an odd fine kernel (``mode="same"``), then the mean of each ``s x s`` block.
@@ -35,9 +35,12 @@ def make_fine_frame_blurred():
     return fine_frame_blurred_from
 
 
-@pytest.fixture(name="enable_x64")
+@pytest.fixture(name="enable_x64", scope="module")
 def make_enable_x64():
-    """Run a JAX test in double precision and restore the previous setting afterwards."""
+    """
+    Run JAX in double precision from the first test of a module that asks for it to the module's
+    end, then restore the previous setting (module scope, so module-scoped fixtures can use it).
+    """
     jax = pytest.importorskip("jax")
     previous = jax.config.read("jax_enable_x64")
     jax.config.update("jax_enable_x64", True)

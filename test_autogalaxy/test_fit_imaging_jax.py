@@ -13,12 +13,7 @@ PIXEL_SCALE = 0.1
 S = 2
 
 
-@pytest.fixture(autouse=True, scope="module")
-def enable_x64():
-    previous = jax.config.read("jax_enable_x64")
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = pytest.mark.usefixtures("enable_x64")
 
 
 def galaxies_from(effective_radius, with_operated=False):

@@ -4,7 +4,6 @@ import re
 
 import numpy as np
 import pytest
-from scipy import signal
 
 import autogalaxy as ag
 
@@ -219,7 +218,7 @@ def _frame_sampled(galaxy, k, s):
 
 
 @pytest.mark.parametrize("s", [1, 2])
-def test__unmasked_blurred_image__full_frame__equals_brute_force_convolution(s):
+def test__unmasked_blurred_image__full_frame__equals_brute_force_convolution(s, fine_frame_blurred):
     galaxy = ag.Galaxy(0.5, bulge=bulge_from(), disk=disk_from(), point=point_from())
     grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE, over_sample_size=4)
     psf = psf_from(s)
@@ -230,9 +229,7 @@ def test__unmasked_blurred_image__full_frame__equals_brute_force_convolution(s):
     frame = np.kron(np.pad(np.ones(SHAPE, dtype=bool), PAD), np.ones((s, s), dtype=bool))
     standard = ag.Galaxy(0.5, bulge=bulge_from(), disk=disk_from())
     fine = np.where(frame, _frame_sampled(standard, 4, s), _frame_sampled(standard, s, s))
-    convolved = signal.convolve2d(fine, psf.native, mode="same")
-    ny, nx = SHAPE[0] + 2 * PAD, SHAPE[1] + 2 * PAD
-    blurred = convolved.reshape(ny, s, nx, s).mean(axis=(1, 3))[PAD:-PAD, PAD:-PAD]
+    blurred = fine_frame_blurred(fine, psf.native, s)[PAD:-PAD, PAD:-PAD]
     point = ag.Galaxy(0.5, point=point_from())
     reference = blurred + _frame_sampled(point, 4, 1)[PAD:-PAD, PAD:-PAD]
 

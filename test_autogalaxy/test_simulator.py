@@ -4,7 +4,6 @@ import re
 
 import numpy as np
 import pytest
-from scipy import signal
 
 import autogalaxy as ag
 from autogalaxy.profiles.light.abstract import LightProfile, light_profile_dataclass
@@ -119,7 +118,7 @@ def test__simulate_then_fit__s2_k4__mismatch_comes_only_from_the_blurring_region
 # --------------------------------------------------------------------- simulated images
 
 
-def test__simulated_data__equals_brute_force_frame_with_light_from_outside():
+def test__simulated_data__equals_brute_force_frame_with_light_from_outside(fine_frame_blurred):
     psf = psf_from(shape=(7, 7))  # odd: plain convolve2d is the reference
     galaxies = galaxies_from()
     grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE, over_sample_size=4)
@@ -129,9 +128,7 @@ def test__simulated_data__equals_brute_force_frame_with_light_from_outside():
     standard = ag.Galaxy(0.5, bulge=galaxies[0].bulge, disk=galaxies[0].disk)
     frame = np.kron(np.pad(np.ones(SHAPE, dtype=bool), PAD), np.ones((S, S), dtype=bool))
     fine = np.where(frame, _sampled(standard, 4, S), _sampled(standard, S, S))
-    convolved = signal.convolve2d(fine, psf.native, mode="same")
-    ny, nx = SHAPE[0] + 2 * PAD, SHAPE[1] + 2 * PAD
-    blurred = convolved.reshape(ny, S, nx, S).mean(axis=(1, 3))[PAD:-PAD, PAD:-PAD]
+    blurred = fine_frame_blurred(fine, psf.native, S)[PAD:-PAD, PAD:-PAD]
     point = _sampled(ag.Galaxy(0.5, point=galaxies[0].point), 4, 1)[PAD:-PAD, PAD:-PAD]
     reference = blurred + point
     np.testing.assert_allclose(

@@ -299,7 +299,9 @@ def fine_frame_by_hand(mask_bool, sizes_native, s, pixel_scales, origin):
 
 
 @pytest.mark.parametrize("adaptive", [False, True])
-def test__grids_feed_the_convolver_like_a_brute_force_fine_convolution(adaptive):
+def test__grids_feed_the_convolver_like_a_brute_force_fine_convolution(
+    adaptive, fine_frame_blurred
+):
     """
     Light on ``grids.lp`` (k_i samples, pre-binned to s x s) and ``grids.blurring`` (s samples),
     convolved by the dataset's PSF, equals the brute-force fine convolution of the hand-built
@@ -322,11 +324,7 @@ def test__grids_feed_the_convolver_like_a_brute_force_fine_convolution(adaptive)
     blurring_bool = grids.blurring.mask.array
     assert blurring_bool.shape == mask.shape_native  # no padding in this frame
     frame += fine_frame_by_hand(blurring_bool, np.full(mask.shape_native, s), s, PS, ORIGIN)
-    kernel = np.asarray(ds.psf.native)
-    ny, nx = mask.shape_native
-    reference = (
-        scipy.signal.convolve2d(frame, kernel, mode="same").reshape(ny, s, nx, s).mean(axis=(1, 3))
-    )
+    reference = fine_frame_blurred(frame, np.asarray(ds.psf.native), s)
     np.testing.assert_allclose(
         result.slim.array, reference[~mask.array], rtol=0, atol=1e-12 * np.abs(reference).max()
     )

@@ -20,12 +20,7 @@ jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def enable_x64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = pytest.mark.usefixtures("enable_x64")
 
 
 def scene_from(seed, s, kernel_shape, shape=(16, 15)):

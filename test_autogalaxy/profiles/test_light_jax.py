@@ -13,15 +13,7 @@ from autogalaxy.profiles.light import standard as lp
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
 
-pytestmark = pytest.mark.filterwarnings("error")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def enable_x64():
-    previous = jax.config.read("jax_enable_x64")
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("enable_x64")]
 
 
 CENTRE = (0.1, -0.2)
