@@ -103,40 +103,41 @@ class Imaging:
 
     Parameters
     ----------
-    data
-        The image (``Array2D``; its mask is the dataset's mask). Its unmasked values must be
+    data : Array2D
+        The image (its mask is the dataset's mask). Its unmasked values must be
         finite: mask bad pixels (NaN / inf) by putting the data on a mask that excludes them,
         ``Array2D(values, mask)``, or with ``Imaging.from_fits(..., mask=...)``.
-    noise_map
-        1-sigma noise of every pixel (``Array2D`` on the same mask); ones if None.
-    psf
-        The PSF (:class:`Convolver`) or None. With ``convolve_over_sample_size_* = s > 1`` it
+    noise_map : Array2D, optional
+        1-sigma noise of every pixel, on the same mask; ones if None (``sqrt(diag C)`` with a
+        noise covariance).
+    psf : Convolver, optional
+        The PSF, or None. With ``convolve_over_sample_size_* = s > 1`` it
         must be sampled at the data's pixel scale / s and carry ``convolve_over_sample_size = s``.
-    psf_setup_state
+    psf_setup_state : bool
         Build the PSF's convolution state for the mask now, once, instead of on first use.
-    noise_covariance_matrix
-        Optional (N, N) covariance of the unmasked pixels' noise (slim order), for correlated
+    noise_covariance_matrix : numpy.ndarray, optional
+        The (N, N) covariance of the unmasked pixels' noise (slim order), for correlated
         noise: symmetric and positive definite (refused otherwise). Fits then use
         ``chi^2 = r^T C^-1 r`` and ``ln det(2 pi C)`` (:class:`NoiseCovariance`), and linear
         inversions the whitened system; the noise map (default ``sqrt(diag C)``) is only used for
         per-pixel displays (normalised residuals, signal-to-noise). ``apply_mask`` keeps the
         sub-matrix of the pixels kept. The sparse operator does not support it (refused).
-    over_sample_size_lp, over_sample_size_pixelization
+    over_sample_size_lp, over_sample_size_pixelization : int or Array2D, optional
         Over-sample sizes ``k_i`` of light profiles and pixelizations: an int or one int per
         unmasked pixel (adaptive). Each must be divisible by the matching convolve size ``s``.
         None (default): the smallest multiple of ``s`` that is >= 4 (4 for s = 1, 2, 4; 6 for
         s = 3; s for s >= 5), :func:`autoarray.dataset.dataset_util.over_sample_size_default_from`.
-    use_normalized_psf
+    use_normalized_psf : bool
         Use the PSF divided by its sum (a new Convolver; the caller's is not mutated). A PSF that
         already sums to 1 within 8 ulp (e.g. one written by :meth:`output_to_fits`) is used as
         it is, so a FITS round trip keeps its values bit for bit.
-    check_noise_map
+    check_noise_map : bool
         Reject noise maps with non-positive or non-finite values.
-    sparse_operator
+    sparse_operator : ImagingSparseOperator, optional
         An :class:`autoarray.ImagingSparseOperator` of this dataset's mask, noise map and
         pixelization PSF (native or oversampled): pixelized inversions then use the sparse
         formalism. Usually set with :meth:`apply_sparse_operator`.
-    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization
+    convolve_over_sample_size_lp, convolve_over_sample_size_pixelization : int
         ``s`` of each channel: light is blurred on a grid ``s`` times finer than the data and
         binned back (mean). Default 1: the native path, bit for bit.
 
@@ -150,7 +151,9 @@ class Imaging:
         sizes < 1, over-sample sizes not divisible by their convolve size, two different
         convolve sizes > 1, a PSF whose ``convolve_over_sample_size`` disagrees or (``s > 1``)
         that is not sampled at the data's pixel scales / s, a sparse operator built for another
-        mask, noise map or ``s``, mismatched shapes, a noise covariance that is not (N, N), or a bad noise map.
+        mask, noise map or ``s`` (or any sparse operator with a noise covariance), mismatched
+        shapes, a noise covariance that is not a symmetric positive-definite (N, N) matrix, or a
+        bad noise map.
 
     Notes
     -----
@@ -485,11 +488,8 @@ class Imaging:
         _check_new_mask(mask, self.mask, "apply_mask")
         data = Array2D(self.data.native.array, mask)
         noise_map = Array2D(self.noise_map.native.array, mask)
-        covariance = self.noise_covariance_matrix
-        if covariance is not None:
-            # Rows / columns are the current slim pixels: keep those the new mask keeps.
-            keep = ~mask.array[~self.mask.array]
-            covariance = np.asarray(covariance)[np.ix_(keep, keep)]
+        # Rows / columns are the current slim pixels: keep those the new mask keeps.
+        covariance = self._covariance_of_pixels_kept(~mask.array[~self.mask.array])
         return self._with_sparse_operator_rebuilt(
             data=data,
             noise_map=noise_map,
@@ -499,6 +499,12 @@ class Imaging:
                 self.over_sample_size_pixelization, mask
             ),
         )
+
+    def _covariance_of_pixels_kept(self, keep):
+        """The noise covariance restricted to the slim pixels ``keep`` (boolean), or None."""
+        if self.noise_covariance_matrix is None:
+            return None
+        return np.asarray(self.noise_covariance_matrix)[np.ix_(keep, keep)]
 
     def _sizes_transferred(self, size, mask):
         """Adaptive sizes (``Array2D`` or one int per unmasked pixel) re-read on ``mask``."""
@@ -810,16 +816,11 @@ class Imaging:
         """
         data = self.data.trimmed_after_convolution_from(kernel_shape)
         noise_map = self.noise_map.trimmed_after_convolution_from(kernel_shape)
-        covariance = self.noise_covariance_matrix
-        if covariance is not None:
-            # The slim pixels kept are the unmasked pixels inside the trimmed window.
-            (ny, nx), (ty, tx) = self.shape_native, data.shape_native
-            inside = np.zeros(self.shape_native, dtype=bool)
-            inside[(ny - ty) // 2 : (ny - ty) // 2 + ty, (nx - tx) // 2 : (nx - tx) // 2 + tx] = (
-                True
-            )
-            keep = inside[~self.mask.array]
-            covariance = np.asarray(covariance)[np.ix_(keep, keep)]
+        # The slim pixels kept are the unmasked pixels inside the trimmed window.
+        (ny, nx), (ty, tx) = self.shape_native, data.shape_native
+        inside = np.zeros(self.shape_native, dtype=bool)
+        inside[(ny - ty) // 2 : (ny - ty) // 2 + ty, (nx - tx) // 2 : (nx - tx) // 2 + tx] = True
+        covariance = self._covariance_of_pixels_kept(inside[~self.mask.array])
         return self._with_sparse_operator_rebuilt(
             data=data,
             noise_map=noise_map,
