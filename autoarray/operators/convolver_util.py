@@ -70,7 +70,7 @@ sigma_l    s    odd kernel   even, this module   even, Fourier    even, 2-tap av
 
 The exact route is kept: it equals the odd kernel at every ``s`` (round-off at ``s >= 4``), where
 the Fourier shift adds ~5e-4 at ``s = 2`` and the former 2-tap average (which widens the PSF by
-``(h / s)^2 / 4`` in variance) adds percents.
+a quarter of a squared fine pixel in variance per axis) adds percents.
 """
 
 import math
