@@ -4,7 +4,8 @@ Fixtures shared by the whole test suite (``test_autoarray`` and ``test_autogalax
 * ``enable_x64``: run JAX tests in double precision and restore JAX's setting afterwards.
 * ``fine_frame_blurred``: the one brute-force reference of an oversampled convolution, independent
   of the library's polyphase / FFT / sparse engines: ``scipy.signal.convolve2d`` of a fine frame
-  with an odd fine kernel (``mode="same"``), then the mean of each ``s x s`` block.
+  with the fine kernel (``mode="full"``, read where each kernel's geometric centre puts the
+  fine-pixel centres), then the mean of each ``s x s`` block. Odd and even kernels alike.
 * The truncation warning of ``Imaging`` (a PSF with flux in its outermost ring of samples) is
   silenced: test PSFs are deliberately small and their references use the same truncated
   kernels. ``pytest.warns`` still sees it, so the warning itself is tested.
@@ -19,14 +20,23 @@ import scipy.signal
 
 def fine_frame_blurred_from(fine_frame, kernel, s: int):
     """
-    The ``(ny, nx)`` block means of ``convolve2d(fine_frame, kernel, mode="same")``, where
-    ``fine_frame`` is ``(ny s, nx s)`` and ``kernel`` is odd (centred on its middle sample).
+    The ``(ny, nx)`` block means of the fine convolution of ``fine_frame`` ``(ny s, nx s)`` with
+    ``kernel``, read at the fine-pixel centres.
+
+    The kernel's sample ``j`` sits at ``j - (k - 1) / 2`` fine pixels from its geometric centre.
+    Along an odd axis, fine cell ``i`` holds the light of the cell centred at the fine-pixel
+    centre ``i + 1/2`` (fine-pixel units, pixel 0 spanning ``[0, 1)``). Along an even axis
+    (``k = 2m``) it holds the light of the cell centred at the corner ``i`` (half a fine pixel up
+    in rows, left in columns): the output at the centre ``i' + 1/2`` is then
+    ``sum_j K[j] F[i' - j + m]``, i.e. ``full[i' + m]``. In both cases the outputs are the
+    ``"full"`` convolution from index ``k // 2`` on.
     """
     kernel = np.asarray(kernel)
-    assert kernel.shape[0] % 2 and kernel.shape[1] % 2, "the reference takes odd kernels"
-    blurred = scipy.signal.convolve2d(fine_frame, kernel, mode="same")
-    ny, nx = blurred.shape[0] // s, blurred.shape[1] // s
-    return blurred.reshape(ny, s, nx, s).mean(axis=(1, 3))
+    full = scipy.signal.convolve2d(fine_frame, kernel, mode="full")
+    ny, nx = fine_frame.shape
+    cy, cx = kernel.shape[0] // 2, kernel.shape[1] // 2
+    blurred = full[cy : cy + ny, cx : cx + nx]
+    return blurred.reshape(ny // s, s, nx // s, s).mean(axis=(1, 3))
 
 
 @pytest.fixture(name="fine_frame_blurred", scope="session")

@@ -60,32 +60,34 @@ def mask_from():
     return ag.Mask2D.circular(SHAPE, MASK_RADIUS, PIXEL_SCALE)
 
 
-def fine_frame_from(galaxy, shape_native, k, s, pad):
+def fine_frame_from(galaxy, shape_native, k, s, pad, offset=(0.0, 0.0)):
     """
     The galaxy's light on the frame ``shape_native`` padded by ``pad`` native pixels per side,
-    sampled at ``k x k`` points per native pixel and averaged (reshape) to ``s x s`` fine pixels.
+    sampled at ``k x k`` points per native pixel moved by ``offset`` (y, x) arcsec and averaged
+    (reshape) to ``s x s`` fine pixels.
     """
     ny, nx = shape_native[0] + 2 * pad, shape_native[1] + 2 * pad
     fy, fx = ny * k, nx * k
-    y = -(np.arange(fy) - (fy - 1) / 2) * PIXEL_SCALE / k
-    x = (np.arange(fx) - (fx - 1) / 2) * PIXEL_SCALE / k
+    y = -(np.arange(fy) - (fy - 1) / 2) * PIXEL_SCALE / k + offset[0]
+    x = (np.arange(fx) - (fx - 1) / 2) * PIXEL_SCALE / k + offset[1]
     yy, xx = np.meshgrid(y, x, indexing="ij")
     values = galaxy.image_2d_via_points_from(np.stack([yy.ravel(), xx.ravel()], axis=-1))
     g = k // s
     return values.reshape(ny * s, g, nx * s, g).mean(axis=(1, 3))
 
 
-def fine_frame_of_mask_from(galaxy, mask, k, s, pad):
+def fine_frame_of_mask_from(galaxy, mask, k, s, pad, offset=(0.0, 0.0)):
     """
     The fine frame a fit blurs: unmasked pixels sampled at ``k`` per side and pre-binned to
-    ``s x s``, every other pixel (the blurring region and beyond) sampled at ``s`` per side.
+    ``s x s``, every other pixel (the blurring region and beyond) sampled at ``s`` per side; all
+    sample points moved by ``offset``.
     """
     in_mask = np.pad(~mask, pad, constant_values=False)
     chosen = np.kron(in_mask, np.ones((s, s), dtype=bool))
     return np.where(
         chosen,
-        fine_frame_from(galaxy, mask.shape, k, s, pad),
-        fine_frame_from(galaxy, mask.shape, s, s, pad),
+        fine_frame_from(galaxy, mask.shape, k, s, pad, offset),
+        fine_frame_from(galaxy, mask.shape, s, s, pad, offset),
     )
 
 
@@ -167,32 +169,45 @@ def test__blurred_image_s2__adaptive_over_sampling__equals_brute_force_per_pixel
     assert_close_to_1e12(image.array, reference[~mask.array])
 
 
-def test__blurred_image_s2__even_kernel__equals_brute_force_with_documented_odd_resampling():
+@pytest.mark.parametrize("s, kernel_shape", [(2, (8, 8)), (3, (9, 6)), (4, (12, 13))])
+def test__blurred_image__even_kernel__equals_brute_force_on_the_shifted_lattice(
+    s, kernel_shape, fine_frame_blurred
+):
     """
-    An even fine kernel is centred on a sample corner; the documented convention resamples it at
-    the corners by averaging neighbouring samples (``[1/2, 1/2]`` per even axis), giving an odd
-    kernel one sample larger. The reference does that by hand and convolves.
+    An even fine kernel axis is centred on a fine-pixel corner; the light it blurs is sampled
+    half a fine pixel up (even rows) and left (even columns), where every light-to-output
+    distance is one of its sample offsets. The reference samples the galaxy there by hand and
+    convolves the fine frame with the unchanged kernel.
     """
+    h = PIXEL_SCALE / s
     psf = ag.Convolver.from_gaussian(
-        (8, 8),
-        (PIXEL_SCALE / S, PIXEL_SCALE / S),
+        kernel_shape,
+        (h, h),
         sigma=0.07,
         centre=(0.01, 0.02),
         axis_ratio=0.8,
         angle=20.0,
         normalize=True,
-        convolve_over_sample_size=S,
+        convolve_over_sample_size=s,
     )
-    dataset = dataset_from(psf, over_sample_size_lp=4)
+    offset = (
+        h / 2 if kernel_shape[0] % 2 == 0 else 0.0,
+        -h / 2 if kernel_shape[1] % 2 == 0 else 0.0,
+    )
+    assert psf.light_sample_offset == pytest.approx(offset, rel=1e-15)
+    dataset = dataset_from(psf, over_sample_size_lp=2 * s, s=s)
     galaxy = galaxy_from()
     image = galaxy.blurred_image_2d_from(dataset.grids.lp, dataset.grids.blurring, dataset.psf)
 
-    padded = np.pad(psf.native, 1)
-    odd = 0.25 * (padded[:-1, :-1] + padded[1:, :-1] + padded[:-1, 1:] + padded[1:, 1:])
-    assert odd.shape == (9, 9)
-    fine = fine_frame_of_mask_from(galaxy, dataset.mask.array, 4, S, PAD)
-    reference = blurred_native_from(fine, odd, S, PAD)
-    assert_close_to_1e12(image.array, reference[~dataset.mask.array])
+    mask = dataset.mask.array
+    fine = fine_frame_of_mask_from(galaxy, mask, 2 * s, s, PAD, offset=offset)
+    reference = fine_frame_blurred(fine, psf.native, s)[PAD:-PAD, PAD:-PAD]
+    assert_close_to_1e12(image.array, reference[~mask])
+
+    # The check has power: light at the usual sub-pixel centres gives a visibly other image.
+    unshifted = fine_frame_of_mask_from(galaxy, mask, 2 * s, s, PAD)
+    other = fine_frame_blurred(unshifted, psf.native, s)[PAD:-PAD, PAD:-PAD]
+    assert np.max(np.abs(other[~mask] - image.array)) > 1e-3 * np.max(np.abs(image.array))
 
 
 def test__blurred_image_s1__equals_brute_force_native_convolution():

@@ -35,7 +35,9 @@ class GridsDataset:
     (:meth:`Convolver.blurring_mask_from`); it is over-sampled at ``s_lp`` (1 when ``s_lp = 1``,
     as for a native PSF). When a convolve size is > 1, ``lp_oversampled``,
     ``lp_blurring_oversampled`` and ``pixelization_oversampled`` are the (M s^2, 2) fine-pixel
-    centres in per-pixel sub-block order; with sizes of 1 they are None.
+    centres in per-pixel sub-block order; with sizes of 1 they are None. Light convolved by an
+    even (STPSF-layout) kernel is sampled at these points moved by ``psf.light_sample_offset``
+    (:meth:`Grid2D.over_sampled_shifted_by`), which the blurred images and mappers do.
     """
 
     def __init__(

@@ -68,7 +68,8 @@ def inversion_from(
     ------
     InversionException
         If an object is neither a mapper nor given operated columns, a mapper is on another
-        mask, the two lists differ in length, or the linear system is misconfigured (see
+        mask or its points are not at the pixelization PSF's ``light_sample_offset``, the two
+        lists differ in length, or the linear system is misconfigured (see
         :class:`autoarray.InversionImagingMapping`).
     """
     objects = list(linear_obj_list)
@@ -96,6 +97,7 @@ def inversion_from(
             )
         if columns is None:
             obj.check_mask(dataset.mask, label=name)
+            obj.check_point_offset(dataset.psf_pixelization, label=name)
     regs = [
         obj.regularization_matrix if columns is None else None
         for obj, columns in zip(objects, operated)

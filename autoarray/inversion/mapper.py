@@ -29,17 +29,22 @@ class Mapper:
     regularization : Constant or None
         The regularization scheme (e.g. :class:`autoarray.reg.Constant`), or None.
     extent : tuple of float, optional
-        ``(y_min, y_max, x_min, x_max)`` of the mesh; by default the bounding box of
-        ``grid.over_sampled`` padded by a tiny fraction. Points outside it map to no pixel.
+        ``(y_min, y_max, x_min, x_max)`` of the mesh; by default the bounding box of the points
+        padded by a tiny fraction. Points outside it map to no pixel.
+    point_offset : (float, float)
+        The (y, x) arcsec offset of the points from ``grid.over_sampled``: the
+        ``light_sample_offset`` of the PSF that convolves the fine mapping matrix (``(0.0, 0.0)``
+        for an odd kernel; half a fine pixel up and left for an even, STPSF-layout, one).
 
     Raises
     ------
     InversionException
-        If ``grid`` is not a ``Grid2D``, or ``extent`` is not four numbers with min < max.
+        If ``grid`` is not a ``Grid2D``, ``extent`` is not four numbers with min < max, or
+        ``point_offset`` is not two finite numbers.
 
     Notes
     -----
-    Every over-sampled point is shared between the four mesh pixels around it with bilinear
+    The points are ``grid.over_sampled_shifted_by(point_offset)``. Every over-sampled point is shared between the four mesh pixels around it with bilinear
     weights summing to 1. The mapping matrix of a row is the mean of its points' weights:
     :attr:`mapping_matrix` has one row per image pixel (mean over ``k_i^2`` points);
     :meth:`mapping_matrix_over_sampled_for` has ``s x s`` rows per pixel for a PSF oversampled
@@ -48,7 +53,9 @@ class Mapper:
     hundreds of MB, while it has at most ``4 (k_i / s)^2`` non-zeros per row.
     """
 
-    def __init__(self, mesh, grid: Grid2D, regularization=None, extent=None):
+    def __init__(
+        self, mesh, grid: Grid2D, regularization=None, extent=None, point_offset=(0.0, 0.0)
+    ):
         if not isinstance(grid, Grid2D):
             raise exc.InversionException(
                 f"A Mapper needs the pixelization Grid2D (dataset.grids.pixelization), got "
@@ -57,7 +64,11 @@ class Mapper:
         self.mesh = mesh
         self.grid = grid
         self.regularization = regularization
-        points = np.asarray(grid.over_sampled)
+        try:
+            points = np.asarray(grid.over_sampled_shifted_by(point_offset))
+        except exc.GridException as error:
+            raise exc.InversionException(f"point_offset: {error}") from None
+        self.point_offset = tuple(float(v) for v in point_offset)
         if extent is None:
             extent = mesh.extent_from(points)
         else:
@@ -104,6 +115,34 @@ class Mapper:
                 f"with {self.mask.pixels_in_mask} unmasked pixels, but the dataset's mask has "
                 f"shape {mask.shape_native} and {mask.pixels_in_mask}; build the mapper on "
                 "dataset.grids.pixelization."
+            )
+
+    def check_point_offset(self, psf, label: str = "The mapper"):
+        """
+        Check that the mapper's points are where ``psf`` takes the light it convolves.
+
+        Parameters
+        ----------
+        psf : Convolver or None
+            The PSF that convolves the fine mapping matrix (``dataset.psf_pixelization``), or
+            None (no PSF: any offset is refused but ``(0, 0)``).
+        label : str
+            The mapper's name in the error message.
+
+        Raises
+        ------
+        InversionException
+            If :attr:`point_offset` differs from ``psf.light_sample_offset``.
+        """
+        expected = (0.0, 0.0) if psf is None else tuple(psf.light_sample_offset)
+        if not np.allclose(self.point_offset, expected, rtol=1e-12, atol=1e-15):
+            raise exc.InversionException(
+                f"{label}: its points are offset by {self.point_offset} arcsec from "
+                f"grid.over_sampled, but the pixelization PSF (kernel shape "
+                f"{None if psf is None else psf.shape_native}) convolves light sampled at "
+                f"{expected}; an even kernel applies exactly only there. Build the mapper with "
+                "pixelization.mapper_from(dataset.grids.pixelization, "
+                "point_offset=dataset.psf_pixelization.light_sample_offset)."
             )
 
     @cached_property

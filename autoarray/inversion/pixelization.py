@@ -45,7 +45,7 @@ class Pixelization:
     def __repr__(self):
         return f"Pixelization(mesh={self.mesh!r}, regularization={self.regularization!r})"
 
-    def mapper_from(self, grid, extent=None) -> Mapper:
+    def mapper_from(self, grid, extent=None, point_offset=(0.0, 0.0)) -> Mapper:
         """
         Return the :class:`Mapper` of this pixelization's mesh over the pixelization grid.
 
@@ -55,6 +55,10 @@ class Pixelization:
             The pixelization grid (``dataset.grids.pixelization``).
         extent : tuple of float, optional
             ``(y_min, y_max, x_min, x_max)`` of the mesh; default: the grid's bounding box.
+        point_offset : (float, float)
+            The (y, x) arcsec offset of the mapped points from ``grid.over_sampled``: the
+            pixelization PSF's ``light_sample_offset`` (``dataset.psf_pixelization``; non-zero
+            only for an even, STPSF-layout, kernel).
 
         Returns
         -------
@@ -65,4 +69,10 @@ class Pixelization:
         InversionException
             See :class:`Mapper`.
         """
-        return Mapper(self.mesh, grid, regularization=self.regularization, extent=extent)
+        return Mapper(
+            self.mesh,
+            grid,
+            regularization=self.regularization,
+            extent=extent,
+            point_offset=point_offset,
+        )

@@ -292,6 +292,11 @@ class ConvolverState:
         ``(s^2, Py, Px)`` phase frames, and where each mask pixel is read from a ``(Py, Px)`` frame.
     device_arrays : DeviceArrayCache
         Device copies of the arrays above for the JAX engines (transferred once).
+    light_sample_offset : (float, float)
+        The (y, x) arcsec offset of the fine cells whose light the inputs hold, from the usual
+        fine-pixel centres: ``(0.0, 0.0)`` for an odd kernel, half a fine pixel up (``+y``) along
+        an even kernel row axis and left (``-x``) along an even column axis
+        (:func:`convolver_util.light_sample_offset_from`).
 
     Notes
     -----
@@ -300,6 +305,14 @@ class ConvolverState:
     pixels. The engines work on the exact polyphase decomposition described in
     :mod:`autoarray.operators.convolver_util`; for ``s > 1`` the fine-frame view (``mask_fine``,
     ``blurring_mask_fine``, ``fine_native_index_for_sub_slim``) is there for inspection.
+
+    An even fine kernel (an STPSF ``OVERSAMP`` product: odd detector field times even ``s``) is
+    centred on a fine-pixel corner and is applied exactly, sample for sample. Its inputs are the
+    light of fine cells shifted by ``light_sample_offset`` (e.g. light evaluated at
+    ``grid.over_sampled_shifted_by(state.light_sample_offset)`` and pre-binned), so that every
+    light-to-output distance is one of the kernel's sample offsets; the outputs stay the block
+    means of the fine-pixel centres. Fine values at the usual centres would be blurred half a
+    fine pixel down and right of their place.
     """
 
     def __init__(self, kernel, mask: Mask2D, blurring_mask=None, convolve_over_sample_size=1):
@@ -359,6 +372,9 @@ class ConvolverState:
         self.pixels_in_mask = mask.pixels_in_mask
         self.pixels_in_blurring_mask = blurring_mask.pixels_in_mask
 
+        self.light_sample_offset = convolver_util.light_sample_offset_from(
+            kernel_native.shape, (mask.pixel_scales[0] / s, mask.pixel_scales[1] / s)
+        )
         kernel_odd = convolver_util.kernel_odd_from(kernel_native)
         self.polyphase_kernels = convolver_util.polyphase_kernels_from(kernel_odd, s)
         self.n_phase = s * s
@@ -789,9 +805,17 @@ class Convolver:
       STPSF's ``OVERSAMP`` extension). A pixel-integrated ePSF (photutils convention, summing to
       ``~s^2``) already contains the detector pixel and is a different object: an un-normalised
       kernel summing to ``~s^2`` with ``s > 1`` is rejected with ``KernelException``.
-    * Even fine kernels are centred on a sample boundary; they are made odd by averaging
-      neighbouring samples (:func:`convolver_util.kernel_odd_from`) so nothing is shifted. A
-      native (``s = 1``) kernel must be odd.
+    * Even fine kernels (STPSF / WebbPSF ``OVERSAMP`` products: an odd detector field times an
+      even ``s``) are centred on a sample boundary, a fine-pixel corner, and are applied exactly,
+      with no resampling: their inputs are the light of fine cells shifted by
+      :attr:`light_sample_offset` (half a fine pixel up and left along the even axes; ``(0, 0)``
+      for odd kernels), which makes every light-to-output distance a sample offset of the
+      kernel. ``OperateImage.blurred_image_2d_from``, linear light profiles and pixelization
+      mappers sample the light there
+      (``grid.over_sampled_shifted_by(psf.light_sample_offset)``); callers of the raw
+      ``*_from`` methods must do the same. Outputs are the usual block means. Odd and even ``s``
+      are both exact (:mod:`autoarray.operators.convolver_util`, "Even kernels"). A native
+      (``s = 1``) kernel must be odd.
     * The blurring image carries the light of the pixels outside the mask that the PSF spreads
       into it; without it the PSF wings are lost (a warning says so).
     * A convolver never changes after construction, so one can be shared by threads and datasets.
@@ -844,6 +868,9 @@ class Convolver:
             values, Mask2D.all_false(values.shape, kernel.pixel_scales, kernel.origin)
         )
         self.kernel.array.setflags(write=False)
+        self._light_sample_offset = convolver_util.light_sample_offset_from(
+            values.shape, self.kernel.pixel_scales
+        )
         self._use_fft = use_fft
         if state is not None:
             if not isinstance(state, ConvolverState):
@@ -1064,6 +1091,17 @@ class Convolver:
         )
 
     @property
+    def light_sample_offset(self) -> tuple:
+        """
+        The (y, x) arcsec offset from the usual fine-pixel centres at which the light this PSF
+        convolves must be sampled: ``(0.0, 0.0)`` for an odd kernel, ``+pixel_scales[0] / 2`` in
+        y along an even row axis and ``-pixel_scales[1] / 2`` in x along an even column axis
+        (the kernel's own, fine, pixel scales). See the class Notes and
+        :func:`convolver_util.light_sample_offset_from`.
+        """
+        return self._light_sample_offset
+
+    @property
     def use_fft(self) -> bool | None:
         """The engine choice given at construction (``None`` = automatic)."""
         return self._use_fft
@@ -1196,8 +1234,9 @@ class Convolver:
         image : Array2D or array_like
             Values on the unmasked pixels: an ``Array2D`` (s = 1) or a plain array. With
             ``convolve_over_sample_size = s > 1``: ``N s^2`` fine values, ``s x s`` per unmasked
-            pixel in per-pixel sub-block order (what ``Grid2D.over_sampled`` with
-            ``over_sample_size = s`` lists).
+            pixel in per-pixel sub-block order (the cells whose centres
+            ``Grid2D.over_sampled`` with ``over_sample_size = s`` lists; for an even kernel the
+            cells at ``grid.over_sampled_shifted_by(psf.light_sample_offset)``, class Notes).
         blurring_image : Array2D or array_like or None
             The same for the blurring mask (``state.blurring_mask``), or None (warns: the PSF
             wings from outside the mask are then lost).
@@ -1260,7 +1299,8 @@ class Convolver:
         ----------
         mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array
             (N s^2, n_src): row = unmasked pixel (fine cell in per-pixel sub-block order when
-            ``s > 1``), column = source pixel.
+            ``s > 1``; shifted by :attr:`light_sample_offset` for an even kernel), column =
+            source pixel.
         mask : Mask2D
             The native mask.
         blurring_mapping_matrix : array, optional

@@ -13,7 +13,8 @@ Every linear object contributes columns to the operated mapping matrix:
   ``LightProfileOperated``) is added unblurred; every linear member of a basis
   (``ag.lp_basis.Basis``, e.g. a multi-Gaussian expansion) is such a column;
 * a pixelization one column per mesh pixel: the mapper of its mesh over
-  ``dataset.grids.pixelization`` gives the fine mapping matrix (``s_pix x s_pix`` rows per pixel,
+  ``dataset.grids.pixelization`` (its points moved by the PSF's ``light_sample_offset``, non-zero
+  for an even, STPSF-layout, kernel) gives the fine mapping matrix (``s_pix x s_pix`` rows per pixel,
   ``s_pix = dataset.convolve_over_sample_size_pixelization``) which
   ``dataset.psf_pixelization`` convolves and bins. The blurring region is not used for
   pixelizations (light the mesh would put outside the mask is not blurred into it), as in
@@ -153,6 +154,9 @@ def inversion_from(
             "models with linear light profiles or pixelizations with xp=numpy."
         )
     galaxies = Galaxies(galaxies)
+    psf = dataset.psf_pixelization
+    # An even (STPSF-layout) kernel convolves light sampled half a fine pixel off the centres.
+    point_offset = (0.0, 0.0) if psf is None else psf.light_sample_offset
     objs, operated, labels = [], [], []
     for g, galaxy in enumerate(galaxies):
         for name, component in galaxy.components.items():
@@ -162,7 +166,9 @@ def inversion_from(
                 operated.append(_linear_profile_column_from(profile, dataset)[:, None])
                 labels.append(member_label)
             if hasattr(component, "mesh") and hasattr(component, "mapper_from"):
-                objs.append(component.mapper_from(dataset.grids.pixelization))
+                objs.append(
+                    component.mapper_from(dataset.grids.pixelization, point_offset=point_offset)
+                )
                 operated.append(None)
                 labels.append(label)
     if not objs:

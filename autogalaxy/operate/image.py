@@ -41,11 +41,14 @@ class OperateImage:
         )
         return grid.over_sampler.binned_array_2d_from(values, xp=xp)
 
-    def _fine_values_from(self, grid, s, xp, operated_only=False):
-        """Light at ``k_i x k_i`` samples pre-binned to ``s x s`` fine values per pixel."""
-        values = self.image_2d_via_points_from(
-            grid.over_sampled, xp=xp, operated_only=operated_only
-        )
+    def _fine_values_from(self, grid, psf, xp):
+        """
+        Light to be blurred by ``psf``: ``k_i x k_i`` samples at ``psf.light_sample_offset`` from
+        the sub-pixel centres, pre-binned to ``s x s`` fine values per pixel.
+        """
+        s = psf.convolve_over_sample_size
+        points = grid.over_sampled_shifted_by(psf.light_sample_offset)
+        values = self.image_2d_via_points_from(points, xp=xp, operated_only=False)
         return over_sample_util.binned_to_convolve_size_from(
             values, grid.over_sampler.sub_size, s, xp=xp
         )
@@ -58,18 +61,20 @@ class OperateImage:
 
         With ``psf.convolve_over_sample_size = s > 1`` the light is evaluated at the grids'
         over-sampled points (``k_i`` per side, divisible by ``s``), pre-binned (mean) to ``s x s``
-        fine values per pixel, convolved at fine resolution and binned back (mean). With ``s = 1``
-        the light is binned per pixel and convolved at native resolution (the plain path).
-        Components that are already convolved are evaluated on ``grid`` and binned, never blurred.
+        fine values per pixel, convolved at fine resolution and binned back (mean). For an even
+        fine kernel (STPSF layout) those points are moved by ``psf.light_sample_offset`` (half a
+        fine pixel up and left along the even axes), where the kernel applies exactly (see
+        :class:`autoarray.Convolver`, Notes). With ``s = 1`` the light is binned per pixel and
+        convolved at native resolution (the plain path). Components that are already convolved
+        are evaluated on ``grid`` at the usual points and binned, never blurred.
         """
-        s = psf.convolve_over_sample_size
-        if s == 1:
+        if psf.convolve_over_sample_size == 1:
             image = self.image_2d_from(grid, xp=xp, operated_only=False)
             blurring_image = self.image_2d_from(blurring_grid, xp=xp, operated_only=False)
             blurred = psf.convolved_image_from(image, blurring_image, xp=xp)
         else:
-            fine = self._fine_values_from(grid, s, xp)
-            fine_blurring = self._fine_values_from(blurring_grid, s, xp)
+            fine = self._fine_values_from(grid, psf, xp)
+            fine_blurring = self._fine_values_from(blurring_grid, psf, xp)
             blurred = psf.convolved_image_from(fine, fine_blurring, xp=xp, mask=grid.mask)
         if self.has_operated_light():
             blurred = blurred + self.image_2d_from(grid, xp=xp, operated_only=True)

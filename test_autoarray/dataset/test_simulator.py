@@ -66,14 +66,24 @@ class TestNoiseFreeBlurring:
         )
         assert reference.max() > 0.01  # the source is in the frame
 
-    def test__even_kernel_is_centred_without_a_shift(self, fine_frame_blurred):
-        """An even kernel equals its [1/2, 1/2]-averaged odd version (DESIGN: no half shift)."""
-        s = 2
+    @pytest.mark.parametrize("s", [2, 3])
+    def test__even_kernel_applies_exactly_to_light_at_the_shifted_cells(
+        self, s, fine_frame_blurred
+    ):
+        """
+        An even kernel (centred on a fine-pixel corner) is applied sample for sample to a fine
+        frame of light taken half a fine pixel up and left (``psf.light_sample_offset``): the
+        brute force reads the fine convolution at the fine-pixel centres, no resampling.
+        """
         values = asymmetric_kernel((6, 4))
-        image = gaussian_frame(s)
-        ds = noiseless(psf_from(values, s)).via_image_from(image)
-        odd = scipy.signal.convolve2d(values / values.sum(), np.full((2, 2), 0.25))
-        reference = fine_frame_blurred(image.native.array, odd, s)
+        psf = psf_from(values, s)
+        dy, dx = psf.light_sample_offset
+        assert (dy, dx) == pytest.approx((PS[0] / s / 2, -PS[1] / s / 2), rel=1e-15)
+        centre = (0.03, -0.11)
+        # light at (y + dy, x + dx) of a Gaussian at c = light at (y, x) of one at c - offset
+        image = gaussian_frame(s, centre=(centre[0] - dy, centre[1] - dx))
+        ds = noiseless(psf).via_image_from(image)
+        reference = fine_frame_blurred(image.native.array, values / values.sum(), s)
         np.testing.assert_allclose(
             ds.data.native.array, reference, rtol=0, atol=1e-12 * reference.max()
         )

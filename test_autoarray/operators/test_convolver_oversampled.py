@@ -4,9 +4,10 @@ Oversampled (``convolve_over_sample_size = s > 1``) acceptance tests of ``Convol
 The reference everywhere is built from first principles: the (padded) native frame upscaled
 ``s x s``, native pixel ``(Y, X)``'s sub-block value ``(a, b)`` (per-pixel sub-block order, row-major
 inside the pixel) placed at fine ``(Y s + a, X s + b)``, convolved with the fine kernel by
-``scipy.signal.convolve2d`` and binned with the mean of each ``s x s`` block. An even kernel axis is
-centred on its geometric centre, half a fine pixel from a sample: the reference evaluates the
-fine convolution at the two neighbouring half-pixel positions (``mode="full"``) and averages them.
+``scipy.signal.convolve2d`` and binned with the mean of each ``s x s`` block (the root conftest's
+``fine_frame_blurred``). An even kernel axis is centred on its geometric centre, a fine-pixel
+corner: its inputs are the light of cells shifted half a fine pixel up / left, which the
+reference reads as the ``"full"`` convolution at the fine-pixel centres (no interpolation).
 """
 
 import math
@@ -31,7 +32,8 @@ def footprint_from(kernel_shape, s):
     """Native footprint of a fine kernel, by hand: the farthest fine tap from any sub-pixel."""
     out = []
     for k in kernel_shape:
-        h = k // 2  # even k: the odd (k + 1) kernel about the geometric centre has the same reach
+        # even k = 2m: light at fine corners reaches m - 1/2 fine pixels, like h = m from centres
+        h = k // 2
         reach = max((a + h) // s for a in range(s))  # native pixels reached from sub-pixel a
         out.append(2 * reach + 1)
     return tuple(out)
@@ -60,30 +62,9 @@ def values_from_fine_frame(fine, s, pixels):
     )
 
 
-def _taps(k):
-    # (offset into the "full" output, weight) giving the value at integer fine positions
-    return [(k // 2, 1.0)] if k % 2 else [(k // 2 - 1, 0.5), (k // 2, 0.5)]
-
-
-def fine_convolution_from(fine, kernel):
-    """``convolve2d`` on the fine frame, the kernel centred on its geometric centre."""
-    full = scipy.signal.convolve2d(fine, kernel, mode="full")
-    ny, nx = fine.shape
-    out = np.zeros_like(fine)
-    for oy, wy in _taps(kernel.shape[0]):
-        for ox, wx in _taps(kernel.shape[1]):
-            out += wy * wx * full[oy : oy + ny, ox : ox + nx]
-    return out
-
-
-def binned_from(fine, s):
-    ny, nx = fine.shape[0] // s, fine.shape[1] // s
-    return fine.reshape(ny, s, nx, s).mean(axis=(1, 3))
-
-
-def brute_force_from(fine, kernel, s, mask_array):
+def brute_force_from(fine_frame_blurred, fine, kernel, s, mask_array):
     """Fine convolution, s x s block mean, read at the unmasked pixels (slim order)."""
-    return binned_from(fine_convolution_from(fine, kernel), s)[~mask_array]
+    return fine_frame_blurred(fine, kernel, s)[~mask_array]
 
 
 def oversampled_scene(seed, s, kernel_shape, shape=(13, 12)):
@@ -130,7 +111,7 @@ CASES = [
 class TestAgainstBruteForce:
     @pytest.mark.parametrize("s, kernel_shape", CASES)
     @pytest.mark.parametrize("use_fft", [True, False, None])
-    def test__random_image_whole_frame(self, s, kernel_shape, use_fft):
+    def test__random_image_whole_frame(self, s, kernel_shape, use_fft, fine_frame_blurred):
         mask, kernel, region, fine, image, blurring = oversampled_scene(
             s * 100 + kernel_shape[0] * 10 + kernel_shape[1], s, kernel_shape
         )
@@ -138,7 +119,7 @@ class TestAgainstBruteForce:
         state = conv.state_from(mask)
         assert state.padding == (0, 0)
         np.testing.assert_array_equal(~state.blurring_mask.array, region)
-        reference = brute_force_from(fine, kernel, s, mask.array)
+        reference = brute_force_from(fine_frame_blurred, fine, kernel, s, mask.array)
 
         for method in (
             conv.convolved_image_from,
@@ -162,7 +143,7 @@ class TestAgainstBruteForce:
         assert state.mask_fine.shape_native == (mask.shape_native[0] * 3, mask.shape_native[1] * 3)
         assert state.mask_fine.pixel_scales == pytest.approx((0.1 / 3, 0.1 / 3))
 
-    def test__padded_frame(self):
+    def test__padded_frame(self, fine_frame_blurred):
         """The mask touches the frame's edge: the state pads it, light beyond the edge counts."""
         rng = np.random.default_rng(3)
         s = 2
@@ -185,7 +166,7 @@ class TestAgainstBruteForce:
         fine = rng.normal(size=(padded.shape[0] * s, padded.shape[1] * s))
         image = values_from_fine_frame(fine, s, np.argwhere(~padded))
         blurring = values_from_fine_frame(fine, s, np.argwhere(region))
-        reference = brute_force_from(fine, kernel, s, padded)
+        reference = brute_force_from(fine_frame_blurred, fine, kernel, s, padded)
         for use_fft in (True, False):
             conv = aa.Convolver(
                 conv.kernel, state=state, use_fft=use_fft, convolve_over_sample_size=s
@@ -196,10 +177,11 @@ class TestAgainstBruteForce:
 
     @pytest.mark.parametrize("s", [2, 3, 4])
     @pytest.mark.parametrize("use_fft", [True, False])
-    def test__delta_at_every_sub_pixel(self, s, use_fft):
+    @pytest.mark.parametrize("extra", [(3, 1), (2, 4)])  # odd, even (STPSF layout) kernels
+    def test__delta_at_every_sub_pixel(self, s, use_fft, extra, fine_frame_blurred):
         rng = np.random.default_rng(s)
         mask = aa.Mask2D.circular((15, 15), 0.45, 0.1)
-        kernel = rng.random((2 * s + 3, 2 * s + 1))
+        kernel = rng.random((2 * s + extra[0], 2 * s + extra[1]))
         kernel /= kernel.sum()
         conv = aa.Convolver.no_mask(
             kernel, 0.1 / s, use_fft=use_fft, convolve_over_sample_size=s
@@ -208,7 +190,12 @@ class TestAgainstBruteForce:
         pixels = np.concatenate([np.argwhere(~mask.array), np.argwhere(~state.blurring_mask.array)])
         n = mask.pixels_in_mask * s * s
         centre = int(mask.derive_indexes.slim_for_native[7, 7])
-        blurring_pixel = mask.pixels_in_mask  # the first blurring pixel
+        # The first blurring pixel (top row). Light of an even kernel axis (2m samples) is taken
+        # half a fine pixel up / left, so it reaches ceil(m / s) native pixels up / left but only
+        # floor((m + s - 2) / s) down / right: with 6 rows at s = 2 the top row (2 up) reaches
+        # nothing, and the edge of the footprint is the last blurring pixel (bottom row).
+        even = kernel.shape[0] % 2 == 0
+        blurring_pixel = len(pixels) - 1 if even else mask.pixels_in_mask
         reached = []
         for pixel in (centre, blurring_pixel):
             for sub in range(s * s):
@@ -216,13 +203,13 @@ class TestAgainstBruteForce:
                 values[pixel * s * s + sub] = 1.0
                 fine = fine_frame_from(mask.shape_native, s, pixels, values)
                 assert fine.sum() == 1.0
-                reference = brute_force_from(fine, kernel, s, mask.array)
+                reference = brute_force_from(fine_frame_blurred, fine, kernel, s, mask.array)
                 out = conv.convolved_image_from(values[:n], values[n:])
                 np.testing.assert_allclose(out.array, reference, rtol=0, atol=1e-12)
                 if pixel == blurring_pixel:
                     reached.append(np.abs(out.array).max() > 1e-12)
-        # the first blurring pixel is on the footprint's edge: some of its sub-pixels reach the
-        # mask, others (the far ones) do not, so the footprint is no larger than needed
+        # that blurring pixel is on the footprint's edge: some of its sub-pixels reach the mask,
+        # others (the far ones) do not, so the footprint is no larger than needed
         assert any(reached) and not all(reached)
 
 
@@ -301,13 +288,13 @@ class TestMappingMatrix:
         self.mapping[0, 0] = self.blurring[-1, -1] = 1.0
         self.pixels = np.concatenate([np.argwhere(~self.mask.array), np.argwhere(self.region)])
 
-    def reference(self, j):
+    def reference(self, j, fine_frame_blurred):
         values = np.concatenate([self.mapping[:, j], self.blurring[:, j]])
         fine = fine_frame_from(self.mask.shape_native, 2, self.pixels, values)
-        return brute_force_from(fine, self.kernel, 2, self.mask.array)
+        return brute_force_from(fine_frame_blurred, fine, self.kernel, 2, self.mask.array)
 
-    def test__columns_equal_brute_force_and_image_convolution(self):
-        reference = np.stack([self.reference(j) for j in range(7)], axis=1)
+    def test__columns_equal_brute_force_and_image_convolution(self, fine_frame_blurred):
+        reference = np.stack([self.reference(j, fine_frame_blurred) for j in range(7)], axis=1)
         for use_fft in (True, False, None):
             conv = aa.Convolver.no_mask(
                 self.kernel, 0.05, use_fft=use_fft, convolve_over_sample_size=2
@@ -527,8 +514,9 @@ class TestEvenKernelCentring:
     def test__44x44_at_s4_keeps_the_centroid(self, use_fft, centre):
         """
         A symmetric 44 x 44 Gaussian (centred on its geometric centre, between samples) must not
-        shift light: the binned centroid equals the centroid of the fine input (a half fine-pixel
-        shift would be 0.125 native pixels).
+        shift light: the binned centroid equals the centroid of the fine input, sampled at the
+        convolver's ``light_sample_offset`` (a half fine-pixel shift would be 0.125 native
+        pixels).
         """
         s, dpix, n = 4, 0.1, 31
         mask = aa.Mask2D.circular((n, n), 1.3, dpix)
@@ -544,9 +532,10 @@ class TestEvenKernelCentring:
             [np.argwhere(~mask.array), np.argwhere(~state.blurring_mask.array) - pad]
         )
         a = np.arange(s)
-        # fine centres in native-pixel units (row, column)
-        fine_row = (pixels[:, 0:1] + (a - (s - 1) / 2)[None, :] / s)[:, :, None]
-        fine_col = (pixels[:, 1:2] + (a - (s - 1) / 2)[None, :] / s)[:, None, :]
+        # shifted fine-cell centres in native-pixel units (row, column): half a fine pixel up, left
+        assert conv.light_sample_offset == (dpix / s / 2, -dpix / s / 2)
+        fine_row = (pixels[:, 0:1] + (a - (s - 1) / 2 - 0.5)[None, :] / s)[:, :, None]
+        fine_col = (pixels[:, 1:2] + (a - (s - 1) / 2 - 0.5)[None, :] / s)[:, None, :]
         y = -(fine_row - (n - 1) / 2) * dpix - centre[0]
         x = (fine_col - (n - 1) / 2) * dpix - centre[1]
         values = np.exp(-0.5 * (x**2 + y**2) / 0.12**2)  # (M, s, s): per-pixel sub-blocks

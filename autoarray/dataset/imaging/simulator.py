@@ -84,7 +84,9 @@ class SimulatorImaging:
         keeps the PSF wings that fall inside the frame.
 
         ``image`` is the native frame (``s = 1``), or for an oversampled PSF the fine frame: an
-        ``Array2D`` of shape ``(ny s, nx s)`` sampled at the data's pixel scale / s.
+        ``Array2D`` of shape ``(ny s, nx s)`` sampled at the data's pixel scale / s. For an even
+        (STPSF-layout) kernel its pixels hold the light at ``psf.light_sample_offset`` from their
+        centres (half a fine pixel up and left; see :class:`Convolver`, Notes).
         """
         s = self.convolve_over_sample_size
         values = np.asarray(image.native.array, dtype=np.float64)

@@ -37,6 +37,9 @@ class Grid2D(MaskGeometry):
     ``.over_sampled`` lists the sub-pixel centres pixel by pixel in slim order, row-major inside
     a pixel, at offsets ``((a + 0.5) / k - 0.5)`` pixel scales (y decreasing down the rows).
     Light profiles evaluate there and bin back with the mean (``over_sampler``).
+    :meth:`over_sampled_shifted_by` lists the same points, in the same order, moved by a fixed
+    (y, x) offset: where the light convolved by an even oversampled PSF is sampled
+    (``Convolver.light_sample_offset``).
     """
 
     def __init__(self, values, mask: Mask2D, over_sample_size=4):
@@ -56,6 +59,7 @@ class Grid2D(MaskGeometry):
         self._slim = slim
         self.mask = mask
         self.over_sampler = OverSampler(mask, over_sample_size)
+        self._over_sampled_shifted = {}
 
     @classmethod
     def from_mask(cls, mask: Mask2D, over_sample_size=4) -> "Grid2D":
@@ -178,6 +182,46 @@ class Grid2D(MaskGeometry):
     def over_sampled(self) -> np.ndarray:
         """The (sum k_i^2, 2) sub-pixel centres, per-pixel sub-block order."""
         return self.over_sampler.over_sampled_grid
+
+    def over_sampled_shifted_by(self, offset) -> np.ndarray:
+        """
+        Return the sub-pixel centres of :attr:`over_sampled` moved by ``offset``.
+
+        Parameters
+        ----------
+        offset : (float, float)
+            The (y, x) arcsec shift, e.g. ``psf.light_sample_offset`` of the PSF the light is
+            convolved with.
+
+        Returns
+        -------
+        numpy.ndarray
+            (sum k_i^2, 2) read-only points in the order of :attr:`over_sampled` (per-pixel
+            sub-block order): :attr:`over_sampled` itself for ``(0.0, 0.0)``, else a new array,
+            built once per offset and kept.
+
+        Raises
+        ------
+        GridException
+            If ``offset`` is not two finite numbers.
+        """
+        try:
+            dy, dx = (float(v) for v in offset)
+        except (TypeError, ValueError):
+            raise exc.GridException(
+                f"offset must be a (y, x) pair of arcsec numbers, got {offset!r}; e.g. "
+                "psf.light_sample_offset."
+            ) from None
+        if not (np.isfinite(dy) and np.isfinite(dx)):
+            raise exc.GridException(f"offset must be finite (y, x) arcsec, got {offset!r}.")
+        if dy == 0.0 and dx == 0.0:
+            return self.over_sampled
+        key = (dy, dx)
+        if key not in self._over_sampled_shifted:
+            shifted = self.over_sampled + np.array([dy, dx])
+            shifted.setflags(write=False)
+            self._over_sampled_shifted[key] = shifted
+        return self._over_sampled_shifted[key]
 
     # --------------------------------------------------------------------------- derived
 
