@@ -30,6 +30,7 @@ from autogalaxy.galaxy.galaxy import Galaxies, Galaxy
 from autogalaxy.imaging.fit_imaging import FitImaging
 from autogalaxy.imaging.inversion import inversion_from, inversion_imaging_from
 from autogalaxy.imaging.simulator import SimulatorImaging
+from autogalaxy.modeling import FitResult, Model, Uniform, fit
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light import linear as lp_linear
 from autogalaxy.profiles.light import operated as lp_operated
@@ -67,4 +68,8 @@ __all__ = [
     "mesh",
     "reg",
     "inversion_imaging_from",
+    "Model",
+    "Uniform",
+    "fit",
+    "FitResult",
 ]
