@@ -35,6 +35,7 @@ from autogalaxy.operate.image import OperateImage
 from autogalaxy.profiles.light import linear as lp_linear
 from autogalaxy.profiles.light import operated as lp_operated
 from autogalaxy.profiles.light import standard as lp
+from autogalaxy.sample import fit_sample
 
 __all__ = [
     "Array2D",
@@ -72,4 +73,5 @@ __all__ = [
     "Uniform",
     "fit",
     "FitResult",
+    "fit_sample",
 ]

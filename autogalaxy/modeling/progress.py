@@ -57,6 +57,7 @@ class Progress:
         self._last_line = self.start
         self._last_count = 0
         self._closed = False
+        self._lines = 0
         is_terminal = bool(getattr(self.file, "isatty", lambda: False)())
         self._bar = (
             tqdm(total=total, desc=description, unit=unit, file=self.file, dynamic_ncols=True)
@@ -94,6 +95,7 @@ class Progress:
         )
         print(line, file=self.file, flush=True)
         self._last_line, self._last_count = now, self.count
+        self._lines += 1
 
     def close(self):
         """Write the final count, rate and elapsed time."""
@@ -102,7 +104,7 @@ class Progress:
         self._closed = True
         if self._bar is not None:
             self._bar.close()
-        elif self.enabled:
+        elif self.enabled and (self.count != self._last_count or not self._lines):
             self._write_line(time.perf_counter())
 
     def __enter__(self):

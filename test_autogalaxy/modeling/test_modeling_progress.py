@@ -11,8 +11,8 @@ def test__plain_lines_every_tenth_with_count_rate_and_eta():
         for _ in range(20):
             progress.update(postfix="errors=1")
     lines = out.getvalue().splitlines()
-    # every 2 objects (a tenth of 20), plus the closing line
-    assert len(lines) == 11
+    # every 2 objects (a tenth of 20); closing adds nothing new
+    assert len(lines) == 10
     assert lines[0].startswith("fit:  10%") and " 2/20 [" in lines[0]
     assert "obj/s" in lines[0] and "<" in lines[0]  # rate and ETA
     assert lines[-1].startswith("fit: 100%") and "20/20" in lines[-1] and "errors=1" in lines[-1]
