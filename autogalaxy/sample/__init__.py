@@ -8,13 +8,20 @@ not with ``autogalaxy``.
 """
 
 from autogalaxy.sample.folder import imaging_from_folder, object_folders_in, output_to_folder
-from autogalaxy.sample.sample import SampleSummary, fit_object, fit_sample, objects_from
+from autogalaxy.sample.sample import (
+    SampleSummary,
+    fit_object,
+    fit_sample,
+    model_from_file,
+    objects_from,
+)
 from autogalaxy.sample.store import results_from
 
 __all__ = [
     "fit_sample",
     "fit_object",
     "objects_from",
+    "model_from_file",
     "SampleSummary",
     "imaging_from_folder",
     "object_folders_in",

@@ -12,38 +12,12 @@ started and closed. The exit status is 0 when the sample ran (objects that faile
 """
 
 import argparse
-import runpy
 import sys
-from pathlib import Path
 
 from autogalaxy import exc
-from autogalaxy.modeling.model import Model
-from autogalaxy.sample.sample import fit_sample
+from autogalaxy.sample.sample import fit_sample, model_from_file
 
-__all__ = ["main", "model_from_file"]
-
-
-def model_from_file(path) -> Model:
-    """
-    The ``model`` a Python file defines.
-
-    Raises
-    ------
-    autogalaxy.exc.ModelException
-        If the file does not exist, or defines no ``model`` that is an ``ag.Model``.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise exc.ModelException(f"The model file {path} does not exist.")
-    namespace = runpy.run_path(str(path))
-    model = namespace.get("model")
-    if not isinstance(model, Model):
-        found = "nothing" if model is None else f"a {type(model).__name__}"
-        raise exc.ModelException(
-            f"{path} must define `model = ag.Model(...)`, but `model` is {found}; e.g. "
-            "model = ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic)."
-        )
-    return model
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:

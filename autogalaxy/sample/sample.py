@@ -24,6 +24,7 @@ import dataclasses
 import math
 import numbers
 import os
+import runpy
 import time
 import uuid
 from pathlib import Path
@@ -39,7 +40,7 @@ from autogalaxy.modeling.progress import Progress
 from autogalaxy.sample import folder as folder_util
 from autogalaxy.sample.store import ResultStore, results_from
 
-__all__ = ["fit_sample", "fit_object", "objects_from", "SampleSummary"]
+__all__ = ["fit_sample", "fit_object", "objects_from", "model_from_file", "SampleSummary"]
 
 FIT_OPTIONS = ("xtol", "ftol", "gtol", "max_nfev")
 
@@ -106,6 +107,29 @@ def objects_from(paths_or_datasets) -> list:
             "same name in different directories?); pass a dict {id: path} to name them."
         )
     return objects
+
+
+def model_from_file(path) -> Model:
+    """
+    The ``model`` a Python file defines.
+
+    Raises
+    ------
+    autogalaxy.exc.ModelException
+        If the file does not exist, or defines no ``model`` that is an ``ag.Model``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise exc.ModelException(f"The model file {path} does not exist.")
+    namespace = runpy.run_path(str(path))
+    model = namespace.get("model")
+    if not isinstance(model, Model):
+        found = "nothing" if model is None else f"a {type(model).__name__}"
+        raise exc.ModelException(
+            f"{path} must define `model = ag.Model(...)`, but `model` is {found}; e.g. "
+            "model = ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic)."
+        )
+    return model
 
 
 def _worker_name() -> str:
