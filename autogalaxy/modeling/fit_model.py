@@ -21,7 +21,7 @@ import autoarray as aa
 from autogalaxy import exc
 from autogalaxy.imaging.fit_imaging import FitImaging
 from autogalaxy.modeling import fit_util
-from autogalaxy.modeling.model import Model
+from autogalaxy.modeling.model import Model, free_model_from
 from autogalaxy.modeling.progress import Progress
 
 __all__ = ["fit", "FitResult", "Parameter"]
@@ -224,16 +224,7 @@ def fit(
             f"fit needs an ag.Imaging dataset, got {type(dataset).__name__}; load one with "
             "ag.Imaging.from_fits(...) and mask it with dataset.apply_mask(mask)."
         )
-    if not isinstance(model, Model):
-        raise TypeError(
-            f"fit needs an ag.Model, got {type(model).__name__}; e.g. "
-            "ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic)."
-        )
-    if model.prior_count == 0:
-        raise exc.ModelException(
-            "The model has no free parameter (every argument is fixed); give at least one "
-            "attribute a prior, e.g. model.bulge.sersic_index = ag.Uniform(0.5, 8.0)."
-        )
+    free_model_from(model, "fit")
     x0 = model.start_vector
     _galaxies_at(model, x0)
     _check_limits(model)

@@ -23,7 +23,7 @@ from autogalaxy import exc
 from autogalaxy.modeling.prior import Uniform
 from autogalaxy.profiles.light.abstract import LightProfile
 
-__all__ = ["Model", "DEFAULT_PRIORS"]
+__all__ = ["Model", "DEFAULT_PRIORS", "free_model_from"]
 
 #: Default ``(lower_limit, upper_limit, start)`` of light-profile parameters a model does not set.
 #: Centres in arcsec from the image centre; ``ell_comps`` keep the axis ratio above 0.17 at the
@@ -298,3 +298,38 @@ class Model:
             raise exc.ModelException(f"instance_from needs finite values, got {values.tolist()}.")
         by_prior = {id(p): float(v) for p, v in zip(priors, values)}
         return _instance_from(self, by_prior)
+
+
+def free_model_from(model, caller: str) -> Model:
+    """
+    ``model``, checked to be a :class:`Model` with at least one free parameter.
+
+    Parameters
+    ----------
+    model : object
+        What the caller was given.
+    caller : str
+        The function's name, for the messages (e.g. ``"fit"``).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a ``Model``.
+    autogalaxy.exc.ModelException
+        If every argument of the model is fixed.
+    """
+    if not isinstance(model, Model):
+        raise TypeError(
+            f"{caller} needs an ag.Model, got {type(model).__name__}; e.g. "
+            "ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic)."
+        )
+    if model.prior_count == 0:
+        raise exc.ModelException(
+            "The model has no free parameter (every argument is fixed); give at least one "
+            "attribute a prior, e.g. model.bulge.sersic_index = ag.Uniform(0.5, 8.0)."
+        )
+    return model

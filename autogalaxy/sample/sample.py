@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from autoarray import Imaging
 from autogalaxy import exc
 from autogalaxy.modeling.fit_model import fit
-from autogalaxy.modeling.model import Model
+from autogalaxy.modeling.model import Model, free_model_from
 from autogalaxy.modeling.progress import Progress
 from autogalaxy.sample import folder as folder_util
 from autogalaxy.sample.store import ResultStore, results_from
@@ -360,15 +360,7 @@ def fit_sample(
     autogalaxy.exc.DatasetException
         If the sample is empty, a directory holds no object folder, or ids repeat.
     """
-    if not isinstance(model, Model):
-        raise TypeError(
-            f"fit_sample needs an ag.Model, got {type(model).__name__}; e.g. "
-            "ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic)."
-        )
-    if model.prior_count == 0:
-        raise exc.ModelException(
-            "The model has no free parameter; give at least one attribute a prior."
-        )
+    free_model_from(model, "fit_sample")
     n_workers = _positive_int_or_none(n_workers, "n_workers")
     if isinstance(retries, bool) or not isinstance(retries, numbers.Integral) or retries < 0:
         raise TypeError(f"retries must be an int >= 0, got {retries!r}.")

@@ -24,15 +24,13 @@ BULGE = dict(centre=(0.02, -0.01), ell_comps=(0.05, -0.1), effective_radius=0.25
 DISK = dict(centre=(0.02, -0.01), ell_comps=(0.1, 0.0), effective_radius=0.5)
 
 
-def dataset_from(image_of=None, noise_seed=None):
-    """A 15 x 15 dataset, s = 2, circular mask of 0.45"; data = the galaxies' image (+ noise)."""
-    mask = ag.Mask2D.circular(SHAPE, 0.45, PIXEL_SCALE)
+def imaging_from(data, mask, noise):
+    """The dataset of ``data`` (a native array) on ``mask``, PSF sigma 0.05" at s = 2."""
     psf = ag.Convolver.from_gaussian(
         (9, 9), PIXEL_SCALE / S, sigma=0.05, normalize=True, convolve_over_sample_size=S
     )
-    noise = 0.02 + 0.01 * np.linspace(0.0, 1.0, SHAPE[0] * SHAPE[1]).reshape(SHAPE)
-    blank = ag.Imaging(
-        ag.Array2D(np.zeros(SHAPE), mask),
+    return ag.Imaging(
+        ag.Array2D(data, mask),
         noise_map=ag.Array2D(noise, mask),
         psf=psf,
         over_sample_size_lp=4,
@@ -41,21 +39,19 @@ def dataset_from(image_of=None, noise_seed=None):
         convolve_over_sample_size_pixelization=S,
         psf_setup_state=True,
     )
+
+
+def dataset_from(image_of=None, noise_seed=None):
+    """A 15 x 15 dataset, s = 2, circular mask of 0.45"; data = the galaxies' image (+ noise)."""
+    mask = ag.Mask2D.circular(SHAPE, 0.45, PIXEL_SCALE)
+    noise = 0.02 + 0.01 * np.linspace(0.0, 1.0, SHAPE[0] * SHAPE[1]).reshape(SHAPE)
+    blank = imaging_from(np.zeros(SHAPE), mask, noise)
     if image_of is None:
         return blank
     data = ag.FitImaging(blank, image_of).model_data.native.array
     if noise_seed is not None:
         data = data + np.random.default_rng(noise_seed).normal(size=SHAPE) * noise
-    return ag.Imaging(
-        ag.Array2D(data, mask),
-        noise_map=blank.noise_map,
-        psf=psf,
-        over_sample_size_lp=4,
-        over_sample_size_pixelization=S,
-        convolve_over_sample_size_lp=S,
-        convolve_over_sample_size_pixelization=S,
-        psf_setup_state=True,
-    )
+    return imaging_from(data, mask, noise)
 
 
 def galaxies(bulge_intensity=1.0, disk_intensity=0.3, **bulge_changes):
@@ -226,15 +222,7 @@ class TestErrors:
         dataset = dataset_from(galaxies())
         data = dataset.data.native.array.copy()
         data[7, 7] = np.nan
-        bad = ag.Imaging(
-            ag.Array2D(data, dataset.mask),
-            noise_map=dataset.noise_map,
-            psf=dataset.psf,
-            over_sample_size_lp=4,
-            over_sample_size_pixelization=S,
-            convolve_over_sample_size_lp=S,
-            convolve_over_sample_size_pixelization=S,
-        )
+        bad = imaging_from(data, dataset.mask, dataset.noise_map.native.array)
         with pytest.raises(exc.DatasetException, match="1 non-finite data values"):
             ag.fit(bad, fixed_shape_model())
 

@@ -5,8 +5,8 @@ Simulate a survey sample: N galaxies, each with its own oversampled PSF, in the 
 Each object is a Sersic bulge + Exponential disk sharing one centre, with random Sersic index,
 sizes, intensities and ellipticities, imaged on 40 x 40 pixels of 0.1" through its own Gaussian
 PSF (sigma 0.04" - 0.07", narrower than a pixel, as for JWST / HST / Euclid) delivered at 4x
-oversampling. The light is evaluated on an adaptive sub-grid (64 x 64 samples per pixel at the
-centre), blurred at the PSF's resolution and binned, and Poisson noise is added (seeded per
+oversampling (the PSF and simulation grid of ``workspace_scripts/imaging/simulator.py``). The
+light is evaluated on an adaptive sub-grid (64 x 64 samples per pixel at the centre), blurred at the PSF's resolution and binned, and Poisson noise is added (seeded per
 object). Each object gets a folder of the layout ``ag.fit_sample`` reads::
 
     workspace_scripts/output/survey/data/galaxy_000/
@@ -20,6 +20,7 @@ Run: ``python workspace_scripts/survey/simulate_sample.py [--n 100] [--seed 1]``
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,15 @@ import autogalaxy as ag
 from autogalaxy.modeling.progress import Progress
 from autogalaxy.sample import output_to_folder
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "imaging"))
+import simulator  # noqa: E402  (the single-galaxy simulator: its PSF and simulation grid)
+
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "survey"
 DATA = OUTPUT / "data"
 
-PIXEL_SCALE = 0.1
+PIXEL_SCALE = simulator.PIXEL_SCALE  # 0.1"
 SHAPE = (40, 40)
-S = 4
+S = simulator.S  # 4
 MASK_RADIUS = 1.4  # arcsec: leaves room for the PSF's blurring region inside the 2" half frame
 
 
@@ -64,39 +68,17 @@ def truth_from(rng: np.random.Generator) -> dict:
     }
 
 
-def psf_from(sigma: float) -> ag.Convolver:
-    """A Gaussian PSF sampled at PIXEL_SCALE / S, +-5 sigma wide, normalised to sum 1."""
-    half = int(np.ceil(5 * sigma / (PIXEL_SCALE / S)))
-    return ag.Convolver.from_gaussian(
-        shape_native=(2 * half + 1, 2 * half + 1),
-        pixel_scales=PIXEL_SCALE / S,
-        sigma=sigma,
-        normalize=True,
-        convolve_over_sample_size=S,
-    )
-
-
-def simulation_grid() -> ag.Grid2D:
-    """The detector frame, over-sampled adaptively: 64 x 64 samples near the centre, 8 far out."""
-    grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE)
-    sizes = ag.over_sample_util.over_sample_size_via_radial_bins_from(
-        grid, sub_size_list=[64, 32, 16, 8], radial_list=[0.1, 0.3, 0.8]
-    )
-    return grid.apply_over_sampling(sizes)
-
-
 def dataset_from(truth: dict, seed: int, grid: ag.Grid2D) -> ag.Imaging:
-    galaxy = ag.Galaxy(
-        redshift=0.5, bulge=ag.lp.Sersic(**truth["bulge"]), disk=ag.lp.Exponential(**truth["disk"])
-    )
-    simulator = ag.SimulatorImaging(
+    """The noisy image of one galaxy of ``truth_from`` (Poisson noise seeded by ``seed``)."""
+    galaxy = simulator.galaxy_from(truth["bulge"], truth["disk"])
+    imaging_simulator = ag.SimulatorImaging(
         exposure_time=2000.0,
         background_sky_level=0.5,
-        psf=psf_from(truth["psf_sigma"]),
+        psf=simulator.psf_oversampled(truth["psf_sigma"]),
         add_poisson_noise_to_data=True,
         noise_seed=seed,
     )
-    return simulator.via_galaxies_from([galaxy], grid)
+    return imaging_simulator.via_galaxies_from([galaxy], grid)
 
 
 def plot_sample(folders: list, path: Path):
@@ -134,7 +116,7 @@ def plot_sample(folders: list, path: Path):
 def main(n: int = 100, seed: int = 1, output: Path = DATA, plot: bool = True) -> list:
     """Simulate ``n`` objects into ``output`` (one folder each); return the folders."""
     rng = np.random.default_rng(seed)
-    grid = simulation_grid()
+    grid = simulator.simulation_grid(SHAPE)
     folders = []
     with Progress("simulate", total=n, unit="obj") as progress:
         for i in range(n):
