@@ -13,8 +13,9 @@ Fault tolerance
   objects go on.
 * A worker that dies takes its running task with it: the scheduler reruns the task on another
   worker (up to ``distributed.scheduler.allowed-failures`` times, then the object gets an error
-  row with ``KilledWorker``), and ``retries`` reruns a task whose function raised outside the fit
-  (e.g. a worker-side ``MemoryError``). A fit is deterministic (same inputs, BLAS pinned to one
+  row with ``KilledWorker``), and ``retries`` reruns a task that ran out of memory or failed
+  outside the fit (e.g. its arguments could not be unpickled); once they are spent the object
+  gets an error row with that exception. A fit is deterministic (same inputs, BLAS pinned to one
   thread), so a rerun task returns the same row; the store writes each object once.
 * A rerun into the same results directory skips every object it holds (error rows included: their
   errors are deterministic; to retry them, fit those objects into a new directory).
@@ -111,7 +112,16 @@ def objects_from(paths_or_datasets) -> list:
 
 def model_from_file(path) -> Model:
     """
-    The ``model`` a Python file defines.
+    The ``model`` a Python file defines (the ``--model`` file of the command line).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A Python file that assigns ``model = ag.Model(...)``; it is run with ``runpy``.
+
+    Returns
+    -------
+    Model
 
     Raises
     ------
@@ -168,10 +178,17 @@ def fit_object(
         ``chi_squared``, ``log_likelihood``, ``n_pixels``, ``evaluations``, ``wall_time`` (s) and
         ``worker`` (its address, ``"local"`` outside Dask).
 
+    Raises
+    ------
+    MemoryError
+        Raised on, so that Dask retries the task (:func:`fit_sample`'s ``retries``): running out
+        of memory says more about the worker than about the object.
+
     Notes
     -----
-    Any exception of the loading or the fit becomes an error row: one bad object must not stop a
-    sample. BLAS runs on one thread, so the numbers do not depend on the worker's threading.
+    Any other exception of the loading or the fit becomes an error row: one bad object must not
+    stop a sample. BLAS runs on one thread, so the numbers do not depend on the worker's
+    threading.
     """
     start = time.perf_counter()
     names = model.parameter_names
@@ -194,6 +211,8 @@ def fit_object(
             n_pixels=int(dataset.mask.pixels_in_mask),
             evaluations=result.evaluations,
         )
+    except MemoryError:
+        raise  # the worker's state, not the object's: Dask retries the task
     except Exception as error:  # an error row, by design: see Notes
         row.update(_error_row_from(names, error))
     row.update(wall_time=time.perf_counter() - start, worker=_worker_name())
@@ -334,7 +353,7 @@ def fit_sample(
         Fit with the PSF block-summed to detector pixels instead of the oversampled one
         (the comparison of the survey demo); recorded in ``out``, which holds one choice.
     retries : int
-        Dask ``retries`` of a task whose function raised outside the fit.
+        Dask ``retries`` of a task that raised ``MemoryError`` or failed outside the fit.
     fit_options : dict or None
         ``xtol``, ``ftol``, ``gtol``, ``max_nfev`` of :func:`autogalaxy.fit`.
     progress : bool
@@ -359,6 +378,13 @@ def fit_sample(
         no free parameter, or ``out`` holds results of another model or PSF choice.
     autogalaxy.exc.DatasetException
         If the sample is empty, a directory holds no object folder, or ids repeat.
+
+    Notes
+    -----
+    Dask starts worker processes by spawning fresh interpreters that import the main module: in
+    a script, call ``fit_sample`` under ``if __name__ == "__main__":``. One run at a time may
+    write to ``out`` (two concurrent runs could both fit an object). Interrupting the run
+    (Ctrl-C) writes the rows already received before it stops.
     """
     free_model_from(model, "fit_sample")
     n_workers = _positive_int_or_none(n_workers, "n_workers")
@@ -380,6 +406,7 @@ def fit_sample(
     try:
         workers = len(client.scheduler_info().get("workers", {}))
         token = uuid.uuid4().hex[:8]
+        start = time.perf_counter()
         futures, sources = [], {}
         for object_id, source in todo:
             future = client.submit(
@@ -395,7 +422,6 @@ def fit_sample(
             )
             futures.append(future)
             sources[future.key] = (object_id, source)
-        start = time.perf_counter()
         last_flush = start
         fitted = errors = 0
         fit_time = 0.0

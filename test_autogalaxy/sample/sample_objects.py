@@ -3,6 +3,7 @@
 import numpy as np
 
 import autogalaxy as ag
+from autogalaxy.profiles.light.abstract import LightProfile, light_profile_dataclass
 from autogalaxy.sample import output_to_folder
 
 PIXEL_SCALE = 0.1
@@ -53,3 +54,13 @@ def write_sample(directory, n: int, first_seed: int = 0) -> list:
         output_to_folder(dataset_from(first_seed + i), directory / f"obj_{i:02d}", MASK_RADIUS)
         for i in range(n)
     ]
+
+
+@light_profile_dataclass
+class OutOfMemory(LightProfile):
+    """A profile whose image never fits in memory (the workers import it from this module)."""
+
+    intensity: float = 1.0
+
+    def image_2d_via_points_from(self, points, xp=np):
+        raise MemoryError("no memory for the model image (simulated)")

@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from sample_objects import model_from, write_sample
+from sample_objects import OutOfMemory, model_from, write_sample
 
 import autogalaxy as ag
 from autogalaxy import exc
@@ -170,6 +170,15 @@ def test__in_memory_datasets_with_the_native_psf(client, tmp_path):
         assert row["chi_squared"] == pytest.approx(expected.chi_squared, rel=1e-10)
     with pytest.raises(exc.ModelException, match="holds results of another fit .*native_psf"):
         ag.fit_sample(datasets, model, client=client, out=out, native_psf=False)
+
+    # A task that runs out of memory is retried, then its object gets an error row.
+    starved = ag.Model(ag.Galaxy, redshift=0.5, light=OutOfMemory)
+    out = tmp_path / "starved.parquet"
+    summary = ag.fit_sample(datasets[:1], starved, client=client, out=out, retries=1)
+    assert (summary.fitted, summary.errors) == (1, 1)
+    row = results_from(out).to_pylist()[0]
+    assert row["error"] == "MemoryError: no memory for the model image (simulated)"
+    assert row["worker"] == "" and np.isnan(row["wall_time"])
 
 
 def test__command_line_against_a_running_scheduler(client, tmp_path):

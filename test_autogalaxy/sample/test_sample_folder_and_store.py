@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from astropy.io import fits
-from sample_objects import MASK_RADIUS, S, dataset_from, model_from, write_sample
+from sample_objects import MASK_RADIUS, OutOfMemory, S, dataset_from, model_from, write_sample
 
 import autogalaxy as ag
 from autogalaxy import exc
@@ -194,6 +194,11 @@ class TestStore:
             ResultStore(tmp_path / "results.parquet", ["a"], native_psf=False)
         with pytest.raises(exc.DatasetException, match="holds no results"):
             results_from(tmp_path / "nothing")
+
+    def test__memory_error_is_raised_for_dask_to_retry(self, folder):
+        model = ag.Model(ag.Galaxy, redshift=0.5, light=OutOfMemory)
+        with pytest.raises(MemoryError, match="no memory for the model image"):
+            fit_object(str(folder), model, "obj_00")
 
     def test__error_rows_have_nulls_and_nans(self, tmp_path):
         row = fit_object("/no/such/folder", model_from(), "ghost")
