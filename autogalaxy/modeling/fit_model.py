@@ -214,10 +214,24 @@ def fit(
 
     Notes
     -----
-    The errors are the Gauss-Newton ones, ``sqrt(diag((J^T J)^+))`` with ``J`` the Jacobian of
-    the normalised residuals at the optimum; for a parameter at one of its limits
-    (``Parameter.at_limit``) the optimum is set by the box and the error is not a confidence
-    interval.
+    The errors are the Gauss-Newton ones, ``sqrt(diag((J^T J)^+))`` with ``J`` the
+    finite-difference Jacobian of the normalised residuals at the optimum; for a parameter at one
+    of its limits (``Parameter.at_limit``) the optimum is set by the box and the error is not a
+    confidence interval. Their accuracy, measured against independent references (the first two
+    are tests in ``test_autogalaxy/modeling/test_modeling_fit.py``, the third the survey demo):
+
+    ====================================  ==============================  ==========  ==========
+    case                                  reference                       values      errors
+    ====================================  ==============================  ==========  ==========
+    2 intensities (model linear), noise   weighted least squares, closed  5e-10 rel.  6e-9 rel.
+    5 Sersic parameters, noise-free data  truth; central-difference J     4e-15 rel.  1.4e-7 rel.
+    100 simulated galaxies (11 params)    scatter of (fit - truth)        n: std of pull 0.99,
+                                                                          r_e: 0.93; 68 % of
+                                                                          pulls within 1 sigma
+    ====================================  ==============================  ==========  ==========
+
+    (The third row: ``workspace_scripts/survey/fit_sample.py``, oversampled PSF; the pull of
+    the bulge's Sersic index ``n`` and effective radius ``r_e`` is ``(fit - truth) / error``.)
     """
     if not isinstance(dataset, aa.Imaging):
         raise TypeError(
