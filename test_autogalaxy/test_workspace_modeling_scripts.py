@@ -73,7 +73,7 @@ def test__survey_simulate_then_fit_sample_twice__oversampled_fits_to_the_noise(t
     )
 
     fit_sample = _module("fit_sample", SURVEY)
-    populations = fit_sample.main(data=tmp_path / "data", output=tmp_path, n_workers=2, plot=True)
+    populations = fit_sample.main(data=tmp_path / "data", output=tmp_path, n_workers=1, plot=True)
     assert (tmp_path / "survey_bias.png").stat().st_size > 10_000
     for key in ("native", "oversampled"):
         assert populations[key]["errors"] == 0 and len(populations[key]["ids"]) == 2

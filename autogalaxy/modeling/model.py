@@ -21,7 +21,7 @@ import numpy as np
 
 from autogalaxy import exc
 from autogalaxy.modeling.prior import Uniform
-from autogalaxy.profiles.light.abstract import LightProfile
+from autogalaxy.profiles.light import LightProfile
 
 __all__ = ["Model", "DEFAULT_PRIORS", "free_model_from"]
 

@@ -24,9 +24,9 @@ import math
 import warnings
 from pathlib import Path
 
-from autoarray import Array2D, Imaging, Mask2D, fits_util
-from autoarray.operators.over_sampling import over_sample_util
-from autoarray.structures.grids.grid_2d import Grid2D
+from astropy.io import fits
+
+from autoarray import Array2D, Grid2D, Imaging, Mask2D, over_sample_util
 from autogalaxy import exc
 
 __all__ = [
@@ -163,7 +163,7 @@ def _header_from(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # astropy only warns of a truncated file
-            return fits_util.hdu_from(path, 0)[1]
+            return fits.getdata(path, 0, header=True, memmap=False)[1]
     except (OSError, ValueError, TypeError, KeyError, Warning) as error:
         raise exc.DatasetException(
             f"{path} cannot be read as FITS ({type(error).__name__}: {error}); rewrite the file "
