@@ -96,6 +96,15 @@ class TestFolder:
         assert row["status"] == "error" and "no OVERSAMP header keyword" in row["error"]
         assert row["worker"] == "local" and math.isnan(row["chi_squared"])
 
+    def test__truncated_fits_file(self, folder):
+        path = folder / "noise_map.fits"
+        path.write_bytes(path.read_bytes()[:3500])  # the whole header, part of the data
+        with pytest.raises(
+            exc.DatasetException,
+            match=r"noise_map.fits cannot be read as FITS \(AstropyUserWarning: File may have",
+        ):
+            imaging_from_folder(folder)
+
     def test__unknown_info_key(self, folder):
         (folder / "info.json").write_text(json.dumps({"mask_radius": 0.6, "redshift": 0.5}))
         with pytest.raises(exc.DatasetException, match=r"unknown keys \['redshift'\]"):
@@ -253,6 +262,7 @@ class TestInputs:
                 exc.ModelException,
                 r"fit_options has unknown keys \['x0'\]",
             ),
+            (dict(fit_options=[("xtol", 1e-8)]), TypeError, "fit_options must be a dict, got list"),
             (dict(flush_interval="1"), TypeError, "flush_interval must be a number of seconds"),
         ],
     )
