@@ -34,6 +34,7 @@ from autogalaxy.imaging.fit_imaging import FitImaging
 from autogalaxy.imaging.inversion import inversion_from, inversion_imaging_from
 from autogalaxy.imaging.simulator import SimulatorImaging
 from autogalaxy.json_util import from_dict, from_json, output_to_json, to_dict
+from autogalaxy.modeling import FitResult, Model, Uniform, fit
 from autogalaxy.operate.image import OperateImage
 from autogalaxy.operate.image_list import OperateImageList
 from autogalaxy.profiles import basis as lp_basis
@@ -42,6 +43,7 @@ from autogalaxy.profiles.light import linear_operated as lp_linear_operated
 from autogalaxy.profiles.light import operated as lp_operated
 from autogalaxy.profiles.light import standard as lp
 from autogalaxy.profiles.light.abstract import LightProfile
+from autogalaxy.sample import fit_sample
 
 __all__ = [
     "Array2D",
@@ -88,4 +90,9 @@ __all__ = [
     "from_dict",
     "output_to_json",
     "from_json",
+    "Model",
+    "Uniform",
+    "fit",
+    "FitResult",
+    "fit_sample",
 ]

@@ -24,8 +24,13 @@ __all__ = [
     "DatasetException",
     "InversionException",
     "ProfileException",
+    "ModelException",
 ]
 
 
 class ProfileException(AutoArrayException):
     """A light profile has invalid parameters (e.g. a non-positive radius, or |ell_comps| >= 1)."""
+
+
+class ModelException(AutoArrayException):
+    """A model (``ag.Model``), its priors, or a fit or sample of it is set up inconsistently."""

@@ -10,9 +10,10 @@ than a pixel at 4x oversampling) is fitted by maximum likelihood twice:
 * **oversampled**: light evaluated on the fine grid, blurred with the oversampled PSF
   (``convolve_over_sample_size = 4``) and binned back: what this library is for.
 
-Both fits use the same light over-sampling and optimiser (``scipy.optimize.least_squares``,
-trust-region reflective, starting away from the truth). Their 1-sigma errors come from the Jacobian
-at the optimum. The table shows the native fit biased in Sersic index and effective radius, by
+Both fits use the same light over-sampling, model (``ag.Model``: the bulge and disk share one
+centre, 11 free parameters) and fit (``ag.fit``: ``scipy.optimize.least_squares``, trust-region
+reflective, starting away from the truth). Their 1-sigma errors come from the Jacobian at the
+optimum. The table shows the native fit biased in Sersic index and effective radius, by
 many sigma, while the oversampled fit recovers the truth. PNGs of data / model / residuals are saved.
 
 Run: ``python workspace_scripts/imaging/modeling.py`` (``make demo``); it simulates the dataset first
@@ -23,102 +24,82 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy import optimize
 
 import autogalaxy as ag
 import autogalaxy.plot as aplt
-from autoarray.progress_util import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import simulator  # noqa: E402  (the script beside this one: truth, paths, galaxy model)
 
 MASK_RADIUS = 2.5  # arcsec
 
-# Parameter vector: (name, component, key, index-in-tuple or None, bounds).
-PARAMETERS = [
-    ("centre_y", "bulge", "centre", 0, (-0.5, 0.5)),
-    ("centre_x", "bulge", "centre", 1, (-0.5, 0.5)),
-    ("bulge_e1", "bulge", "ell_comps", 0, (-0.7, 0.7)),
-    ("bulge_e2", "bulge", "ell_comps", 1, (-0.7, 0.7)),
-    ("bulge_intensity", "bulge", "intensity", None, (1e-4, 1e3)),
-    ("bulge_effective_radius", "bulge", "effective_radius", None, (0.01, 5.0)),
-    ("bulge_sersic_index", "bulge", "sersic_index", None, (0.5, 8.0)),
-    ("disk_e1", "disk", "ell_comps", 0, (-0.7, 0.7)),
-    ("disk_e2", "disk", "ell_comps", 1, (-0.7, 0.7)),
-    ("disk_intensity", "disk", "intensity", None, (1e-4, 1e3)),
-    ("disk_effective_radius", "disk", "effective_radius", None, (0.05, 10.0)),
-]
+# A start away from the truth, the same for both fits: (factor, offset) per parameter.
+START_FROM_TRUTH = {
+    "bulge.centre_0": (1.0, 0.03),
+    "bulge.centre_1": (1.0, -0.02),
+    "bulge.ell_comps_0": (1.0, 0.05),
+    "bulge.ell_comps_1": (1.0, -0.05),
+    "bulge.intensity": (0.7, 0.0),
+    "bulge.effective_radius": (1.5, 0.0),
+    "bulge.sersic_index": (0.6, 0.0),
+    "disk.ell_comps_0": (1.0, -0.05),
+    "disk.ell_comps_1": (1.0, 0.05),
+    "disk.intensity": (1.3, 0.0),
+    "disk.effective_radius": (0.8, 0.0),
+}
 
 
-def vector_from(truth: dict) -> np.ndarray:
-    out = []
-    for _, comp, key, index, _ in PARAMETERS:
-        value = truth[comp][key]
-        out.append(value[index] if index is not None else value)
-    return np.array(out, dtype=float)
+def truth_of(name: str) -> float:
+    """The simulated value of a model parameter, e.g. ``"bulge.centre_0"`` -> centre[0]."""
+    component, parameter = name.split(".")
+    for pair in ("centre", "ell_comps"):
+        if parameter.startswith(pair + "_"):
+            return simulator.TRUTH[component][pair][int(parameter[-1])]
+    return simulator.TRUTH[component][parameter]
 
 
-def galaxy_from_vector(x: np.ndarray) -> ag.Galaxy:
-    """The bulge + disk galaxy of a parameter vector (the disk shares the bulge's centre)."""
-    values = dict(zip([p[0] for p in PARAMETERS], x))
-    centre = (values["centre_y"], values["centre_x"])
-    bulge = dict(
-        centre=centre,
-        ell_comps=(values["bulge_e1"], values["bulge_e2"]),
-        intensity=values["bulge_intensity"],
-        effective_radius=values["bulge_effective_radius"],
-        sersic_index=values["bulge_sersic_index"],
+def model_from() -> ag.Model:
+    """
+    Sersic bulge + Exponential disk sharing one centre: 11 free parameters, each searched inside
+    its limits from a start away from the truth (:data:`START_FROM_TRUTH`).
+    """
+
+    def prior(name, lower, upper):
+        factor, offset = START_FROM_TRUTH[name]
+        return ag.Uniform(lower, upper, start=truth_of(name) * factor + offset)
+
+    model = ag.Model(ag.Galaxy, redshift=0.5, bulge=ag.lp.Sersic, disk=ag.lp.Exponential)
+    model.bulge.centre = (
+        prior("bulge.centre_0", -0.5, 0.5),
+        prior("bulge.centre_1", -0.5, 0.5),
     )
-    disk = dict(
-        centre=centre,
-        ell_comps=(values["disk_e1"], values["disk_e2"]),
-        intensity=values["disk_intensity"],
-        effective_radius=values["disk_effective_radius"],
+    model.bulge.ell_comps = (
+        prior("bulge.ell_comps_0", -0.7, 0.7),
+        prior("bulge.ell_comps_1", -0.7, 0.7),
     )
-    return simulator.galaxy_from(bulge, disk)
-
-
-def fit_from(dataset: ag.Imaging, x0: np.ndarray, label: str) -> dict:
-    """Maximum-likelihood fit; returns the optimum, its 1-sigma errors and the final fit."""
-    # stdout: on a terminal one line redrawn in place, in a log (make demo > log) one line per
-    # 20 evaluations.
-    progress = Progress(label, unit="eval", every=20)
-    noise = dataset.noise_map.array
-    data = dataset.data.array
-
-    best = np.inf
-
-    def normalized_residuals(x):
-        nonlocal best
-        fit = ag.FitImaging(dataset=dataset, galaxies=[galaxy_from_vector(x)])
-        residuals = (data - fit.model_data.array) / noise
-        best = min(best, float(residuals @ residuals))
-        progress.update(postfix=f"best chi^2 {best:.1f}")
-        return residuals
-
-    lower = [p[4][0] for p in PARAMETERS]
-    upper = [p[4][1] for p in PARAMETERS]
-    result = optimize.least_squares(
-        normalized_residuals,
-        x0,
-        bounds=(lower, upper),
-        method="trf",
-        x_scale="jac",
-        xtol=1e-10,
-        ftol=1e-10,
-        max_nfev=400,
+    model.bulge.intensity = prior("bulge.intensity", 1e-4, 1e3)
+    model.bulge.effective_radius = prior("bulge.effective_radius", 0.01, 5.0)
+    model.bulge.sersic_index = prior("bulge.sersic_index", 0.5, 8.0)
+    model.disk.centre = model.bulge.centre  # one centre: the same two free parameters
+    model.disk.ell_comps = (
+        prior("disk.ell_comps_0", -0.7, 0.7),
+        prior("disk.ell_comps_1", -0.7, 0.7),
     )
-    progress.close()
-    # Gauss-Newton covariance of the parameters: the residuals are already noise-normalised.
-    jac = result.jac
-    covariance = np.linalg.pinv(jac.T @ jac)
-    fit = ag.FitImaging(dataset=dataset, galaxies=[galaxy_from_vector(result.x)])
+    model.disk.intensity = prior("disk.intensity", 1e-4, 1e3)
+    model.disk.effective_radius = prior("disk.effective_radius", 0.05, 10.0)
+    return model
+
+
+def fit_from(dataset: ag.Imaging, model: ag.Model, label: str) -> dict:
+    """Maximum-likelihood fit (``ag.fit``); the optimum, its 1-sigma errors and the final fit."""
+    result = ag.fit(dataset, model, max_nfev=400, progress=True, label=label)
     return dict(
-        x=result.x,
-        sigma=np.sqrt(np.diag(covariance)),
-        fit=fit,
-        chi_squared=float(fit.chi_squared),
-        nfev=result.nfev,
+        x=result.values,
+        sigma=result.errors,
+        fit=result.fit,
+        chi_squared=result.chi_squared,
+        nfev=result.evaluations,
+        result=result,
     )
 
 
@@ -152,10 +133,10 @@ def datasets_from(dataset: ag.Imaging) -> dict:
     return {"native": native, "oversampled": oversampled}
 
 
-def table_from(results: dict, truth: np.ndarray) -> str:
+def table_from(results: dict, names, truth: np.ndarray) -> str:
     head = f"{'parameter':24s} {'truth':>9s} | {'native PSF':>21s} {'pull':>7s} | {'oversampled PSF':>21s} {'pull':>7s}"
     lines = [head, "-" * len(head)]
-    for i, (name, *_rest) in enumerate(PARAMETERS):
+    for i, name in enumerate(names):
         row = f"{name:24s} {truth[i]:9.4f}"
         for key in ("native", "oversampled"):
             r = results[key]
@@ -186,22 +167,20 @@ def plot_fits(results: dict, folder: Path) -> list:
 
 def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
     dataset = simulator.dataset_from(dataset_path, plot=plot)
-    truth = vector_from(simulator.TRUTH)
-    # A start away from the truth, the same for both fits.
-    x0 = truth * np.array([1, 1, 1, 1, 0.7, 1.5, 0.6, 1, 1, 1.3, 0.8]) + np.array(
-        [0.03, -0.02, 0.05, -0.05, 0, 0, 0, -0.05, 0.05, 0, 0]
-    )
+    model = model_from()
+    names = model.parameter_names
+    truth = np.array([truth_of(name) for name in names])
     results = {}
     print(
-        f"Fitting {len(PARAMETERS)} parameters, twice (native PSF, oversampled PSF x"
+        f"Fitting {model.prior_count} parameters, twice (native PSF, oversampled PSF x"
         f"{dataset.psf.convolve_over_sample_size}):"
     )
     for key, masked in datasets_from(dataset).items():
-        results[key] = fit_from(masked, x0, label=key)
+        results[key] = fit_from(masked, model, label=key)
     print()
-    print(table_from(results, truth))
-    i_n = [p[0] for p in PARAMETERS].index("bulge_sersic_index")
-    i_r = [p[0] for p in PARAMETERS].index("bulge_effective_radius")
+    print(table_from(results, names, truth))
+    i_n = names.index("bulge.sersic_index")
+    i_r = names.index("bulge.effective_radius")
     for key in ("native", "oversampled"):
         r = results[key]
         print(
@@ -213,7 +192,7 @@ def main(dataset_path: Path = simulator.DATASET, plot: bool = True) -> dict:
     if plot:
         for path in plot_fits(results, simulator.OUTPUT):
             print(f"Saved {path}")
-    return {"truth": truth, **results}
+    return {"truth": truth, "names": names, **results}
 
 
 if __name__ == "__main__":

@@ -56,21 +56,21 @@ def galaxy_from(bulge: dict, disk: dict) -> ag.Galaxy:
     return ag.Galaxy(redshift=0.5, bulge=ag.lp.Sersic(**bulge), disk=ag.lp.Exponential(**disk))
 
 
-def psf_oversampled() -> ag.Convolver:
-    """A Gaussian PSF sampled at PIXEL_SCALE / S, +-6 sigma wide, normalised to sum 1."""
-    half = int(np.ceil(6 * PSF_SIGMA / (PIXEL_SCALE / S)))
+def psf_oversampled(sigma: float = PSF_SIGMA) -> ag.Convolver:
+    """A Gaussian PSF of ``sigma`` (arcsec) sampled at PIXEL_SCALE / S, +-6 sigma wide, sum 1."""
+    half = int(np.ceil(6 * sigma / (PIXEL_SCALE / S)))
     return ag.Convolver.from_gaussian(
         shape_native=(2 * half + 1, 2 * half + 1),
         pixel_scales=PIXEL_SCALE / S,
-        sigma=PSF_SIGMA,
+        sigma=sigma,
         normalize=True,
         convolve_over_sample_size=S,
     )
 
 
-def simulation_grid() -> ag.Grid2D:
+def simulation_grid(shape: tuple = SHAPE) -> ag.Grid2D:
     """The detector frame, over-sampled adaptively: 64 x 64 samples near the centre, 8 far out."""
-    grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE)
+    grid = ag.Grid2D.uniform(shape, PIXEL_SCALE)
     sizes = ag.over_sample_util.over_sample_size_via_radial_bins_from(
         grid, sub_size_list=[64, 32, 16, 8], radial_list=[0.1, 0.3, 0.8]
     )
