@@ -6,11 +6,15 @@ Fixtures shared by the whole test suite (``test_autoarray`` and ``test_autogalax
   of the library's polyphase / FFT / sparse engines: ``scipy.signal.convolve2d`` of a fine frame
   with the fine kernel (``mode="full"``, read where each kernel's geometric centre puts the
   fine-pixel centres), then the mean of each ``s x s`` block. Odd and even kernels alike.
+* ``light_fine_frame``: light sampled by hand on a (padded) fine frame, as a fit samples it:
+  ``.of_frame(...)`` every native pixel at ``k x k`` points pre-binned to ``s x s``;
+  ``.of_mask(...)`` the mask's pixels at ``k`` and every other pixel at ``s`` per side.
 * The truncation warning of ``Imaging`` (a PSF with flux in its outermost ring of samples) is
   silenced: test PSFs are deliberately small and their references use the same truncated
   kernels. ``pytest.warns`` still sees it, so the warning itself is tested.
 """
 
+import types
 import warnings
 
 import numpy as np
@@ -43,6 +47,45 @@ def fine_frame_blurred_from(fine_frame, kernel, s: int):
 def make_fine_frame_blurred():
     """:func:`fine_frame_blurred_from`."""
     return fine_frame_blurred_from
+
+
+def light_fine_frame_from(image_of, shape_native, pixel_scale, k, s, pad=0, offset=(0.0, 0.0)):
+    """
+    ``image_of((M, 2) points)`` on the frame ``shape_native`` padded by ``pad`` native pixels per
+    side, sampled at ``k x k`` points per native pixel moved by ``offset`` (y, x) arcsec and
+    averaged (reshape) to ``s x s`` fine pixels: ``(ny s, nx s)`` with ``ny = shape[0] + 2 pad``.
+    """
+    ny, nx = shape_native[0] + 2 * pad, shape_native[1] + 2 * pad
+    fy, fx = ny * k, nx * k
+    y = -(np.arange(fy) - (fy - 1) / 2) * pixel_scale / k + offset[0]
+    x = (np.arange(fx) - (fx - 1) / 2) * pixel_scale / k + offset[1]
+    yy, xx = np.meshgrid(y, x, indexing="ij")
+    values = np.asarray(image_of(np.stack([yy.ravel(), xx.ravel()], axis=-1)))
+    g = k // s
+    return values.reshape(ny * s, g, nx * s, g).mean(axis=(1, 3))
+
+
+def light_fine_frame_of_mask_from(image_of, mask_array, pixel_scale, k, s, pad=0, offset=(0, 0)):
+    """
+    The fine frame a fit blurs: unmasked pixels sampled at ``k`` per side and pre-binned to
+    ``s x s``, every other pixel (the blurring region and beyond) at ``s`` per side; all sample
+    points moved by ``offset``.
+    """
+    inside = np.kron(np.pad(~np.asarray(mask_array), pad), np.ones((s, s), dtype=bool))
+    shape = np.shape(mask_array)
+    return np.where(
+        inside,
+        light_fine_frame_from(image_of, shape, pixel_scale, k, s, pad, offset),
+        light_fine_frame_from(image_of, shape, pixel_scale, s, s, pad, offset),
+    )
+
+
+@pytest.fixture(name="light_fine_frame", scope="session")
+def make_light_fine_frame():
+    """``.of_frame``: :func:`light_fine_frame_from`; ``.of_mask``: :func:`light_fine_frame_of_mask_from`."""
+    return types.SimpleNamespace(
+        of_frame=light_fine_frame_from, of_mask=light_fine_frame_of_mask_from
+    )
 
 
 @pytest.fixture(name="enable_x64", scope="module")

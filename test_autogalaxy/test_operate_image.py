@@ -11,10 +11,14 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy import signal
 
 import autogalaxy as ag
 from autogalaxy.operate.image import blurring_grid_from
+from conftest import (
+    fine_frame_blurred_from,
+    light_fine_frame_from,
+    light_fine_frame_of_mask_from,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -61,42 +65,23 @@ def mask_from():
 
 
 def fine_frame_from(galaxy, shape_native, k, s, pad, offset=(0.0, 0.0)):
-    """
-    The galaxy's light on the frame ``shape_native`` padded by ``pad`` native pixels per side,
-    sampled at ``k x k`` points per native pixel moved by ``offset`` (y, x) arcsec and averaged
-    (reshape) to ``s x s`` fine pixels.
-    """
-    ny, nx = shape_native[0] + 2 * pad, shape_native[1] + 2 * pad
-    fy, fx = ny * k, nx * k
-    y = -(np.arange(fy) - (fy - 1) / 2) * PIXEL_SCALE / k + offset[0]
-    x = (np.arange(fx) - (fx - 1) / 2) * PIXEL_SCALE / k + offset[1]
-    yy, xx = np.meshgrid(y, x, indexing="ij")
-    values = galaxy.image_2d_via_points_from(np.stack([yy.ravel(), xx.ravel()], axis=-1))
-    g = k // s
-    return values.reshape(ny * s, g, nx * s, g).mean(axis=(1, 3))
+    """The galaxy's light sampled by hand (the root conftest's ``light_fine_frame.of_frame``)."""
+    return light_fine_frame_from(
+        galaxy.image_2d_via_points_from, shape_native, PIXEL_SCALE, k, s, pad, offset
+    )
 
 
 def fine_frame_of_mask_from(galaxy, mask, k, s, pad, offset=(0.0, 0.0)):
-    """
-    The fine frame a fit blurs: unmasked pixels sampled at ``k`` per side and pre-binned to
-    ``s x s``, every other pixel (the blurring region and beyond) sampled at ``s`` per side; all
-    sample points moved by ``offset``.
-    """
-    in_mask = np.pad(~mask, pad, constant_values=False)
-    chosen = np.kron(in_mask, np.ones((s, s), dtype=bool))
-    return np.where(
-        chosen,
-        fine_frame_from(galaxy, mask.shape, k, s, pad, offset),
-        fine_frame_from(galaxy, mask.shape, s, s, pad, offset),
+    """The fine frame a fit blurs (the root conftest's ``light_fine_frame.of_mask``)."""
+    return light_fine_frame_of_mask_from(
+        galaxy.image_2d_via_points_from, mask, PIXEL_SCALE, k, s, pad, offset
     )
 
 
 def blurred_native_from(fine, kernel, s, pad):
-    """Convolve the fine frame with the (odd) fine kernel, average s x s blocks, crop the pad."""
-    convolved = signal.convolve2d(fine, kernel, mode="same")
-    ny, nx = fine.shape[0] // s, fine.shape[1] // s
-    binned = convolved.reshape(ny, s, nx, s).mean(axis=(1, 3))
-    return binned[pad : ny - pad, pad : nx - pad]
+    """The root conftest's brute-force fine convolution and block mean, the pad cropped."""
+    binned = fine_frame_blurred_from(fine, kernel, s)
+    return binned[pad : binned.shape[0] - pad, pad : binned.shape[1] - pad]
 
 
 def dataset_from(psf, over_sample_size_lp, s=S, psf_setup_state=False):
