@@ -11,7 +11,10 @@ goes first alternates), for a burst of single calls lasting about ``--burst`` se
 checkouts thus run under the same machine load, which matters on a shared machine where two
 whole benchmark runs minutes apart see different loads. Each case's calls are pooled over the
 rounds and compared as ``benchmarks/compare.py`` does (median and minimum, ``--tolerance``).
-The ``bound`` cases run the same code on both sides: their ratios show the noise left.
+The ``bound`` cases run the same code on both sides: their ratios show the noise left. Calls
+bound by memory bandwidth (the sparse real-space operator at s >= 2: tens of MB per call) differ
+between two processes running identical code by up to ~20 % (where their pages landed), which
+one A/B run cannot tell from a change: repeat the run, or pass the same checkout twice to see it.
 
 The calls use only what both checkouts provide (``Convolver(kernel, state=..., use_fft=...)``,
 ``state_from``, ``convolved_image_from``, ``convolved_mapping_matrix_from``,
