@@ -591,6 +591,48 @@ def density_lines(data) -> list:
     ]
 
 
+# --------------------------------------------------------------------------- summary
+
+
+def summary_table(data) -> str:
+    """The README's table: medians of the NumPy / JAX image and mapping-matrix headline ratios."""
+    peer, ours = data["peer"], data["ours"]
+
+    def speedup(release_names, ours_timing, s):
+        rel = peer_best(peer, *(f"{name}-s{s}" for name in release_names))
+        return br(rel["timing"].median / ours_timing.median) if rel else "-"
+
+    rows = [
+        ["NumPy image / rFFT bound"]
+        + [br(c["timings"]["image_np_auto"].median / c["timings"]["bound"].median) for c in ours],
+        ["NumPy image, speed-up over the release"]
+        + [
+            speedup(("image-fft-np", "image-real-np"), c["timings"]["image_np_auto"], c["s"])
+            for c in ours
+        ],
+        ["JAX image, speed-up over the release's best JAX route"]
+        + [
+            speedup(("image-fft-jax", "image-real-jax"), c["timings"]["image_jax_auto"], c["s"])
+            for c in ours
+        ],
+        ["1000-column mapping matrix, speed-up over the release (same inputs)"]
+        + [
+            speedup(("mm-fft-np", "mm-real-np"), c["timings"]["mm_np_sparse_noblur"], c["s"])
+            for c in ours
+        ],
+    ]
+    memory = ["mapping-matrix call peak memory (release)"]
+    for case in ours:
+        route = case["info"]["auto_mm_route"]
+        rel = peer_best(peer, f"mm-fft-np-s{case['s']}")
+        rel_bytes = rel["memory"].get("tracemalloc_peak_bytes") if rel else None
+        memory.append(
+            fb(case["memory"][f"mm_{route}_peak"]) + (f" ({fb(rel_bytes)})" if rel_bytes else "")
+        )
+    rows.append(memory)
+    return bu.markdown_table([""] + [f"s = {c['s']}" for c in ours], rows)
+
+
 # ---------------------------------------------------------------------------- report
 
 

@@ -7,6 +7,7 @@ PyAutoArray (``autoarray==2026.10.26.1`` in ``.venv-peer``), all measured in one
     .venv/bin/python benchmarks/run.py --quick    # few repeats, no heavy release cases
     .venv/bin/python benchmarks/run.py --no-peer  # skip the release
     .venv/bin/python benchmarks/run.py --replay   # report the last run's saved data again
+    .venv/bin/python benchmarks/run.py --replay --summary   # ... as the README's summary table
 
 ``benchmarks/measure.py`` measures (its docstring describes the scene and the data),
 ``benchmarks/report.py`` writes the markdown, ``benchmarks/compare.py`` compares two runs' data
@@ -40,6 +41,9 @@ def main(argv=None) -> int:
         "--replay", action="store_true", help="report the saved data instead of measuring"
     )
     parser.add_argument(
+        "--summary", action="store_true", help="print the README's summary table, not the report"
+    )
+    parser.add_argument(
         "--data",
         type=Path,
         default=DATA_PATH,
@@ -53,6 +57,9 @@ def main(argv=None) -> int:
         data = measure.measurements_from(cfg, quick=args.quick, no_peer=args.no_peer)
         measure.save(data, args.data)
         bu.log(f"[bench] data saved to {args.data}")
+    if args.summary:
+        print(report.summary_table(data))
+        return 0
     markdown = report.report_from(data)
     print(markdown)
     if args.write:

@@ -298,6 +298,18 @@ def test_report_without_the_release():
     assert "| NumPy image >= 2.5x faster than the release, s=1 | release not run | n/a |" in text
 
 
+def test_summary_table_for_the_readme():
+    lines = report.summary_table(synthetic_run()).splitlines()
+    assert lines[0] == "|  | s = 1 |"
+    assert lines[2:] == [
+        "| NumPy image / rFFT bound | 1.19x |",
+        "| NumPy image, speed-up over the release | 5.00x |",
+        "| JAX image, speed-up over the release's best JAX route | - |",
+        "| 1000-column mapping matrix, speed-up over the release (same inputs) | 20.0x |",
+        "| mapping-matrix call peak memory (release) | 37.0 MB (430.0 MB) |",
+    ]
+
+
 def test_a_section_between_markers_is_carried_over():
     existing = "old report\n<!-- a -->\nsection\n<!-- b -->\ntrailing"
     assert report.with_section_of("new\n", existing, "<!-- a -->", "<!-- b -->") == (
