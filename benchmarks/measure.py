@@ -17,7 +17,7 @@ precomputed unless said otherwise; JAX calls are jitted and end with ``block_unt
 The data of one run (:func:`measurements_from`; :func:`save` / :func:`load` keep it as JSON):
 
 * ``settings``, ``args`` (``quick``, ``no_peer``), ``machine`` (``bench_util.machine_info`` plus
-  the 1-minute load average at start and end), ``wall_s``;
+  the 1-minute load average at start, at end and the highest after any stage), ``wall_s``;
 * ``ours``: one dict per ``s`` with ``info`` (frame shapes, taps, engine routes, density),
   ``timings`` (name -> Timing), ``memory`` (name -> bytes), ``diffs`` (max |difference| between
   engines, routes and the release) and ``density_sweep`` (rows naming their timings);
@@ -509,7 +509,7 @@ def measurements_from(cfg: Settings, quick=False, no_peer=False) -> dict:
 
     machine = bu.machine_info()
     machine["jax_backend"] = jax.default_backend()
-    machine["load_start"] = os.getloadavg()[0]
+    loads = [os.getloadavg()[0]]  # sampled after every stage: the busiest moment is reported
     scene = bu.load_scene()
     check_sparse_scene(scene)
     timer = Timer(cfg)
@@ -520,9 +520,11 @@ def measurements_from(cfg: Settings, quick=False, no_peer=False) -> dict:
         record, results[s] = measure_case(scene, s, timer, jax, jnp)
         ours.append(record)
         gc.collect()
+        loads.append(os.getloadavg()[0])
         bu.log(f"[bench] ours s={s}: {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     taps_sweep = measure_taps_sweep(scene, timer, jax, jnp)
+    loads.append(os.getloadavg()[0])
     bu.log(f"[bench] REAL_SPACE_MAX_TAPS sweep: {time.perf_counter() - t0:.1f} s")
 
     peer, peer_note = None, ""
@@ -540,7 +542,8 @@ def measurements_from(cfg: Settings, quick=False, no_peer=False) -> dict:
     for info in (peer or {}).get("cases", {}).values():
         info.pop("result", None)
 
-    machine["load_end"] = os.getloadavg()[0]
+    loads.append(os.getloadavg()[0])
+    machine.update(load_start=loads[0], load_end=loads[-1], load_max=max(loads))
     return dict(
         settings=asdict(cfg),
         args=dict(quick=quick, no_peer=no_peer),

@@ -155,12 +155,12 @@ def command_of(data) -> str:
 def load_note(machine) -> str:
     """The load average sentence; says the machine was busy when it was."""
     cores = machine.get("affinity") or machine["cores"]
-    load = max(machine["load_start"], machine["load_end"])
+    highest = machine["load_max"]
     text = (
         f"Load average (1 min) at start {machine['load_start']:.2f}, at end "
-        f"{machine['load_end']:.2f}"
+        f"{machine['load_end']:.2f}, highest after a stage {highest:.2f}"
     )
-    if load > BUSY_LOAD_PER_CORE * cores:
+    if highest > BUSY_LOAD_PER_CORE * cores:
         return text + (
             f" -- **the machine was busy (load above {BUSY_LOAD_PER_CORE:g} per core): other "
             "processes ran during the benchmark and the timings are inflated**."

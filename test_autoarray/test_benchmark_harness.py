@@ -235,8 +235,9 @@ def synthetic_run(load=0.5, peer_diff=4e-16):
         jax="0.10.2",
         jaxlib="0.10.2",
         jax_backend="cpu",
-        load_start=load,
-        load_end=load,
+        load_start=0.5,
+        load_end=0.5,
+        load_max=load,
     )
     return dict(
         settings=dict(
@@ -278,7 +279,7 @@ def test_report_tables_come_from_the_data():
         + math.log(150 / 20) * (math.log(0.1) - math.log(0.003)) / math.log(2 * 150 / 20)
     )
     assert f"* s=1 (441 taps): crossover ~{crossing:.3g} density" in text
-    assert "Load average (1 min) at start 0.50, at end 0.50." in text
+    assert "Load average (1 min) at start 0.50, at end 0.50, highest after a stage 0.50." in text
     assert "Release cases not run (time budget; slower or identical routes): mm-real-np-s1" in text
     assert "| 1 | 1.6e-15 | 4.0e-17 | 5.0e-17 | 4.0e-16 | - | 4.0e-17 |" in lines
 
