@@ -30,8 +30,11 @@ PEER_PYTHON ?= $(shell p="$$(pyenv root 2>/dev/null)/versions/3.12.1/bin/python3
 		"jax==0.11.2" "jaxlib==0.11.2" "numpy==2.5.5" "scipy==1.17.1"
 	touch .venv-peer/.installed
 
+# BENCH_ARGS: run.py's options, e.g. make bench BENCH_ARGS=--write (RESULTS.md) or --quick.
+BENCH_ARGS ?=
+
 bench: $(STAMP) .venv-peer/.installed
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

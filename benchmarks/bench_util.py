@@ -64,6 +64,11 @@ def sparse_mapping_matrix_from(n_rows, n_cols, seed, nnz=3, window=11) -> scipy.
     )
 
 
+def log(message):
+    """A progress line on stderr (reports go to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 # ------------------------------------------------------------------------------ timing
 
 

@@ -14,7 +14,7 @@ import pytest
 
 import autogalaxy as ag
 from autogalaxy.operate.image import blurring_grid_from
-from conftest import (
+from test_support.references import (
     fine_frame_blurred_from,
     light_fine_frame_from,
     light_fine_frame_of_mask_from,

@@ -1,0 +1,180 @@
+"""
+Interleaved A/B timing of two checkouts of the library on the calls of ``benchmarks/measure.py``.
+
+    .venv/bin/python benchmarks/ab.py --base /tmp/bench-old                # new = this checkout
+    .venv/bin/python benchmarks/ab.py --base /tmp/old --new . --rounds 20 --match "image|bound"
+
+Two worker processes (this interpreter, ``PYTHONPATH`` = each checkout, so each imports its own
+``autoarray``) build the same scene and calls as ``measure.py`` (same names as in the data of
+``run.py``). The parent then asks them in turn, case by case and round by round (the side that
+goes first alternates), for a burst of single calls lasting about ``--burst`` seconds. Both
+checkouts thus run under the same machine load, which matters on a shared machine where two
+whole benchmark runs minutes apart see different loads. Each case's calls are pooled over the
+rounds and compared as ``benchmarks/compare.py`` does (median and minimum, ``--tolerance``).
+The ``bound`` cases run the same code on both sides: their ratios show the noise left. Calls
+bound by memory bandwidth (the sparse real-space operator at s >= 2: tens of MB per call) differ
+between two processes running identical code by up to ~20 % (where their pages landed), which
+one A/B run cannot tell from a change: repeat the run, or pass the same checkout twice to see it.
+
+The calls use only what both checkouts provide (``Convolver(kernel, state=..., use_fft=...)``,
+``state_from``, ``convolved_image_from``, ``convolved_mapping_matrix_from``,
+``convolver_util.real_space_operator_from``). The exit status is 1 when a case is slower.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_util as bu  # noqa: E402
+import compare  # noqa: E402
+
+NOSTATE = "image_np_nostate"  # needs a fresh convolver per call
+
+
+# ---------------------------------------------------------------------------- worker
+
+
+def worker_calls_from(pattern) -> dict:
+    """Every call of ``measure.py`` whose name (``"s=2 image_np_fft"``...) matches ``pattern``."""
+    import measure
+
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    scene = bu.load_scene()
+    calls = {}
+    for s in measure.SIZES:
+        case = measure.Case(scene, s)
+        _ = case.state.real_space_operator  # as in measure.py: built before any timing
+        named = {"bound": measure.bound_call_from(case)[1]}
+        named.update(measure.image_calls_from(case, jax, jnp))
+        named.update(measure.state_calls_from(case))
+        named[NOSTATE] = case
+        for nnz in measure.DENSITY_NNZ[s]:
+            named.update(measure.mapping_calls_from(case, jax, jnp, nnz))
+        calls.update({f"s={s} {name}": call for name, call in named.items()})
+    for s, side in measure.TAPS_KERNELS:
+        _, named = measure.taps_case_from(scene, s, side, jax, jnp)
+        calls.update({f"taps s={s} k={side} {name}": call for name, call in named.items()})
+    return {name: call for name, call in calls.items() if re.search(pattern, name)}
+
+
+def burst_timing_from(call, n):
+    """``n`` single calls of ``call`` (a ``measure.Case`` stands for the no-state image call)."""
+    import measure
+
+    if isinstance(call, measure.Case):
+        call = measure.fresh_image_call_from(call, n)
+    return bu.timing_from(call, n, 0.0, warmup=False)
+
+
+def worker(pattern) -> int:
+    """
+    Build the calls, warm each up (compilation, lazy operators), report the names and the time
+    of one call each as a JSON line, then answer ``{"case", "n"}`` lines with ``{"times"}``.
+    """
+    calls = worker_calls_from(pattern)
+    estimate = {}
+    for name, call in calls.items():
+        burst_timing_from(call, 1)
+        estimate[name] = burst_timing_from(call, 1).times[0]
+    print(json.dumps({"cases": estimate}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        timing = burst_timing_from(calls[request["case"]], request["n"])
+        print(json.dumps({"times": timing.times}), flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------------------- parent
+
+
+class Side:
+    """A worker process importing ``autoarray`` from ``root``."""
+
+    def __init__(self, root, pattern):
+        env = dict(os.environ, PYTHONPATH=str(Path(root).resolve()))
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--worker", "--match", pattern],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=str(root),
+        )
+        self.root = root
+
+    def read(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the worker for {self.root} stopped (see its error above)")
+        return json.loads(line)
+
+    def times_from(self, case, n) -> list:
+        self.process.stdin.write(json.dumps({"case": case, "n": n}) + "\n")
+        self.process.stdin.flush()
+        return self.read()["times"]
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def interleaved_runs_from(base_root, new_root, pattern, rounds, burst):
+    """``(base, new)``: name -> Timing of every case, pooled over the rounds."""
+    base, new = Side(base_root, pattern), Side(new_root, pattern)
+    try:
+        base_estimate, new_estimate = base.read()["cases"], new.read()["cases"]
+        names = [name for name in base_estimate if name in new_estimate]
+        counts = {name: max(1, min(200, round(burst / base_estimate[name]))) for name in names}
+        times = {id(side): {name: [] for name in names} for side in (base, new)}
+        t0 = time.perf_counter()
+        for r in range(rounds):
+            for i, name in enumerate(names):
+                for side in (base, new) if (r + i) % 2 == 0 else (new, base):
+                    times[id(side)][name] += side.times_from(name, counts[name])
+            bu.log(f"[ab] round {r + 1}/{rounds}: {time.perf_counter() - t0:.0f} s")
+    finally:
+        base.close()
+        new.close()
+    return tuple(
+        {name: bu.Timing(times=values) for name, values in times[id(side)].items()}
+        for side in (base, new)
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", type=Path, help="checkout timed as the base")
+    parser.add_argument("--new", type=Path, default=HERE.parent, help="default: this checkout")
+    parser.add_argument("--rounds", type=int, default=10, help="bursts per case and side")
+    parser.add_argument("--burst", type=float, default=0.02, help="seconds per burst (about)")
+    parser.add_argument("--match", default="", help="regular expression on the case names")
+    parser.add_argument("--tolerance", type=float, default=compare.TOLERANCE)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.match)
+    if args.base is None:
+        parser.error("--base is required")
+    bu.log(f"[ab] load average at start {os.getloadavg()[0]:.2f}")
+    base, new = interleaved_runs_from(args.base, args.new, args.match, args.rounds, args.burst)
+    bu.log(f"[ab] load average at end {os.getloadavg()[0]:.2f}")
+    rows = compare.comparison_from_timings([base], [new], args.tolerance)
+    print(compare.comparison_markdown(rows, args.tolerance))
+    return 1 if any(r["verdict"] == "slower" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Helpers of the test suite (not collected as tests)."""
