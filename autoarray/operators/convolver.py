@@ -154,7 +154,7 @@ def check_native_kernel_is_odd(kernel_shape, convolve_over_sample_size: int):
         )
 
 
-def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
+def _input_values_from(values, name: str, xp, mask=None, oversampled=False, check_finite=True):
     """
     Return the raw values of a convolution input after the checks every input gets.
 
@@ -170,6 +170,9 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
         The mask an ``Array2D`` input must be on (its values are taken in slim order).
     oversampled : bool
         The input holds fine values (``s > 1``), which no ``Array2D`` holds.
+    check_finite : bool
+        Check NumPy inputs for NaN / inf here (False: the caller checks them, e.g. once over
+        several inputs stacked together).
 
     Raises
     ------
@@ -180,6 +183,11 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
         non-numeric values, or (NumPy inputs) NaN or inf. JAX inputs are not checked for
         finiteness: inside ``jax.jit`` they are traced, and the caller's contract is finite values.
     """
+    if type(values) is np.ndarray and values.dtype.kind == "f":
+        # The hot path (a float NumPy array): only the finiteness check applies.
+        if check_finite:
+            _check_finite(values, name)
+        return values
     if isinstance(values, Array2D) and oversampled:
         raise exc.KernelException(
             f"{name} is an Array2D, but with an oversampled PSF the values are s x s fine values "
@@ -210,13 +218,21 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
             else "."
         )
         raise exc.KernelException(f"{name} must hold real numbers, got dtype {raw.dtype}{detail}")
-    if xp is np and not is_jax_array(raw) and raw.size and not np.isfinite(raw.sum()):
-        bad = np.flatnonzero(~np.isfinite(np.asarray(raw).ravel()))
-        raise exc.KernelException(
-            f"{name} holds {bad.size} NaN or inf values (the first at flat index {bad[0]}): a "
-            "convolution would spread them to every output. Mask those pixels or fix the values."
-        )
+    if check_finite and xp is np and not is_jax_array(raw):
+        _check_finite(raw, name)
     return values
+
+
+def _check_finite(values, name: str):
+    """Raise ``KernelException`` if NumPy ``values`` hold NaN or inf (one sum when they do not)."""
+    if values.size and not np.isfinite(values.sum()):
+        bad = np.flatnonzero(~np.isfinite(np.asarray(values).ravel()))
+        if bad.size:  # else the sum overflowed: finite values, nothing to refuse
+            raise exc.KernelException(
+                f"{name} holds {bad.size} NaN or inf values (the first at flat index {bad[0]}): "
+                "a convolution would spread them to every output. Mask those pixels or fix the "
+                "values."
+            )
 
 
 def _density_of(matrices) -> float:
@@ -512,7 +528,12 @@ class ConvolverState:
         """
         s = self.convolve_over_sample_size
         values = _input_values_from(
-            image, "The image", xp, self.mask if s == 1 else None, oversampled=s > 1
+            image,
+            "The image",
+            xp,
+            self.mask if s == 1 else None,
+            oversampled=s > 1,
+            check_finite=False,
         )
         n_expected = self.pixels_in_mask * s * s
         n = values.shape[0] if values.ndim == 1 else -1
@@ -540,6 +561,7 @@ class ConvolverState:
                 xp,
                 self.blurring_mask if s == 1 else None,
                 oversampled=s > 1,
+                check_finite=False,
             )
             if blur.ndim != 1 or blur.shape[0] != n_blur:
                 raise exc.KernelException(
@@ -547,7 +569,11 @@ class ConvolverState:
                     f"{self.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
                     f"(s={s})."
                 )
-        return xp.concatenate([values, blur])[:, None]
+        stacked = xp.concatenate([values, blur])
+        if xp is np and stacked.size and not np.isfinite(stacked.sum()):
+            _check_finite(values, "The image")  # one sum for both; the message names the part
+            _check_finite(blur, "The blurring image")
+        return stacked[:, None]
 
     def mapping_values_from(self, mapping_matrix, blurring_mapping_matrix=None, xp=np):
         """
