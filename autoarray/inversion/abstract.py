@@ -25,6 +25,7 @@ import scipy.linalg
 
 from autoarray import exc
 from autoarray.inversion import inversion_util
+from autoarray.jax_util import warn_if_x64_disabled
 from autoarray.inversion.settings import SettingsInversion
 from autoarray.operators import sparse_util
 
@@ -81,6 +82,12 @@ class AbstractInversionImaging(ABC):
         Correlated noise (``dataset.noise_covariance``): the system, chi^2 and noise
         normalisation are then those of the whitened data (see
         :mod:`autoarray.dataset.noise_covariance`); ``noise_map`` is not used by them.
+    xp : module
+        ``numpy`` (default) or ``jax.numpy``. Under JAX every quantity is a JAX array and the
+        whole evidence is jit-able, ``vmap``-able and differentiable; the checks that need
+        numbers (an all-zero unregularized column, a singular or degenerate ``F + H``, a NaN
+        reconstruction) are not made, and such a system gives a NaN evidence instead of an
+        ``InversionException``. Shapes and list lengths are checked either way.
 
     Raises
     ------
@@ -115,9 +122,13 @@ class AbstractInversionImaging(ABC):
         settings: SettingsInversion | None = None,
         label_list=None,
         noise_covariance=None,
+        xp=np,
     ):
-        self.data = sparse_util.values_slim_from(data)
-        self.noise_map = sparse_util.values_slim_from(noise_map)
+        self.xp = xp
+        if xp is not np:
+            warn_if_x64_disabled()
+        self.data = sparse_util.values_slim_from(data, xp)
+        self.noise_map = sparse_util.values_slim_from(noise_map, xp)
         if self.data.ndim != 1 or self.noise_map.shape != self.data.shape:
             raise exc.InversionException(
                 f"data and noise_map must be (N,) arrays of the same length, got shapes "
@@ -168,7 +179,7 @@ class AbstractInversionImaging(ABC):
             self.parameter_count_list, regularization_matrix_list, self.label_list
         ):
             if reg is not None:
-                reg = np.asarray(reg, dtype=np.float64)
+                reg = xp.asarray(reg, dtype=np.float64)
                 if reg.shape != (count, count):
                     raise exc.InversionException(
                         f"The regularization matrix of {label} has shape {reg.shape}; expected "
@@ -251,16 +262,20 @@ class AbstractInversionImaging(ABC):
     @cached_property
     def operated_mapping_matrix(self) -> np.ndarray:
         """(N, S): the operated mapping matrices of all objects side by side."""
-        return np.hstack(self.operated_mapping_matrix_list)
+        return self.xp.hstack(self.operated_mapping_matrix_list)
 
     @cached_property
     def regularization_matrix(self) -> np.ndarray:
         """``H``, (S, S): block diagonal, zero blocks for unregularized objects."""
         blocks = [
-            np.zeros((count, count)) if reg is None else reg
+            self.xp.zeros((count, count)) if reg is None else reg
             for count, reg in zip(self.parameter_count_list, self.regularization_matrix_list)
         ]
-        return scipy.linalg.block_diag(*blocks)
+        if self.xp is np:
+            return scipy.linalg.block_diag(*blocks)
+        import jax.scipy.linalg
+
+        return jax.scipy.linalg.block_diag(*blocks)
 
     @cached_property
     def curvature_reg_matrix(self) -> np.ndarray:
@@ -269,6 +284,8 @@ class AbstractInversionImaging(ABC):
 
     @cached_property
     def _curvature_reg_factor(self) -> np.ndarray:
+        if self.xp is not np:
+            return inversion_util.cholesky_factor_from(self.curvature_reg_matrix, xp=self.xp)
         # An unregularized all-zero column is the common cause of a singular system (a linear
         # light profile whose light misses the mask); name it instead of failing in LAPACK.
         regularized = np.zeros(self.total_params, dtype=bool)
@@ -302,6 +319,14 @@ class AbstractInversionImaging(ABC):
             If ``F + H`` is singular or not positive definite (e.g. an unregularized column
             with no flux in the mask, or two objects with the same image).
         """
+        if self.xp is not np:
+            if self.settings.use_positive_only_solver:
+                return inversion_util.reconstruction_positive_only_via_jax_from(
+                    self.curvature_reg_matrix, self.data_vector
+                )
+            return inversion_util.reconstruction_from(
+                self._curvature_reg_factor, self.data_vector, xp=self.xp
+            )
         factor = self._curvature_reg_factor
         if self.settings.use_positive_only_solver:
             solution = inversion_util.reconstruction_positive_only_from(factor, self.data_vector)
@@ -334,13 +359,21 @@ class AbstractInversionImaging(ABC):
         """``sum ((d - M~ s) / sigma)^2`` (``r^T C^-1 r`` with a noise covariance)."""
         residual = self.data - self.mapped_reconstructed_image
         if self.noise_covariance is not None:
-            return float(self.noise_covariance.chi_squared_from(residual))
-        return float(np.sum((residual / self.noise_map) ** 2))
+            value = self.noise_covariance.chi_squared_from(residual, xp=self.xp)
+        else:
+            value = self.xp.sum((residual / self.noise_map) ** 2)
+        return self._scalar_from(value)
 
     @cached_property
     def regularization_term(self) -> float:
         """``s^T H s`` (over the regularized parameters; 0 if none)."""
-        return float(self.reconstruction @ self.regularization_matrix @ self.reconstruction)
+        return self._scalar_from(
+            self.reconstruction @ self.regularization_matrix @ self.reconstruction
+        )
+
+    def _scalar_from(self, value):
+        """A Python float under NumPy; the JAX scalar itself under JAX."""
+        return float(value) if self.xp is np else value
 
     @cached_property
     def log_det_curvature_reg_matrix_term(self) -> float:
@@ -349,12 +382,15 @@ class AbstractInversionImaging(ABC):
         if index.size == 0:
             return 0.0
         if index.size == self.total_params:
-            return inversion_util.log_det_from_cholesky(self._curvature_reg_factor)
+            return inversion_util.log_det_from_cholesky(self._curvature_reg_factor, xp=self.xp)
         sub = self.curvature_reg_matrix[np.ix_(index, index)]
         factor = inversion_util.cholesky_factor_from(
-            sub, [self.parameter_labels[j] for j in index], name="(F + H) of the regularized block"
+            sub,
+            [self.parameter_labels[j] for j in index],
+            name="(F + H) of the regularized block",
+            xp=self.xp,
         )
-        return inversion_util.log_det_from_cholesky(factor)
+        return inversion_util.log_det_from_cholesky(factor, xp=self.xp)
 
     @cached_property
     def log_det_regularization_matrix_term(self) -> float:
@@ -363,9 +399,12 @@ class AbstractInversionImaging(ABC):
         for reg, label in zip(self.regularization_matrix_list, self.label_list):
             if reg is not None:
                 factor = inversion_util.cholesky_factor_from(
-                    reg, name=f"H (regularization matrix of {label})", check_degenerate=False
+                    reg,
+                    name=f"H (regularization matrix of {label})",
+                    check_degenerate=False,
+                    xp=self.xp,
                 )
-                total += inversion_util.log_det_from_cholesky(factor)
+                total += inversion_util.log_det_from_cholesky(factor, xp=self.xp)
         return total
 
     @cached_property
@@ -373,7 +412,7 @@ class AbstractInversionImaging(ABC):
         """``sum ln 2 pi sigma^2`` (``ln det(2 pi C)`` with a noise covariance)."""
         if self.noise_covariance is not None:
             return self.noise_covariance.noise_normalization
-        return float(np.sum(np.log(2.0 * np.pi * self.noise_map**2)))
+        return self._scalar_from(self.xp.sum(self.xp.log(2.0 * np.pi * self.noise_map**2)))
 
     @property
     def log_likelihood(self) -> float:

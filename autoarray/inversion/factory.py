@@ -25,6 +25,7 @@ def inversion_from(
     label_list=None,
     mapping_class=InversionImagingMapping,
     sparse_class=InversionImagingSparse,
+    xp=np,
 ):
     """
     Return the linear inversion of ``linear_obj_list`` fitted to an imaging dataset.
@@ -57,6 +58,10 @@ def inversion_from(
     sparse_class : type
         The class built in the sparse formalism (a subclass of
         :class:`autoarray.InversionImagingSparse`).
+    xp : module
+        ``numpy`` or ``jax.numpy``: the inversion's arrays (build the mappers with the same
+        ``xp``, e.g. ``pixelization.mapper_from(grid, xp=jnp)``). Under JAX, correlated noise
+        whitens with ``jax.scipy.linalg.solve_triangular`` (mapping formalism).
 
     Returns
     -------
@@ -84,7 +89,7 @@ def inversion_from(
             if columns is None:
                 operated.append(None)
                 continue
-            columns = np.asarray(columns, dtype=np.float64)
+            columns = xp.asarray(columns, dtype=np.float64)
             operated.append(columns[:, None] if columns.ndim == 1 else columns)
     labels = list(label_list) if label_list is not None else None
     names = labels or [f"linear object {j}" for j in range(count)]
@@ -107,6 +112,7 @@ def inversion_from(
         linear_obj_list=objects,
         settings=settings,
         label_list=labels,
+        xp=xp,
     )
     if dataset.sparse_operator is not None and any(c is None for c in operated):
         s_pix = dataset.convolve_over_sample_size_pixelization

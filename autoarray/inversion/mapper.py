@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse
 
 from autoarray import check_util, exc
+from autoarray.jax_util import is_jax_array
 from autoarray.inversion import mapper_util
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.structures.grids.grid_2d import Grid2D
@@ -31,6 +32,10 @@ class Mapper:
     extent : tuple of float, optional
         ``(y_min, y_max, x_min, x_max)`` of the mesh; by default the bounding box of
         ``grid.over_sampled`` padded by a tiny fraction. Points outside it map to no pixel.
+        Its entries may be JAX values (e.g. traced): the mapping's shapes do not depend on it.
+    xp : module
+        ``numpy`` (default) or ``jax.numpy``: the array type of the interpolation and of the
+        mapping matrices (:meth:`mapping_matrix_over_sampled_for` then returns a BCOO).
 
     Raises
     ------
@@ -46,9 +51,13 @@ class Mapper:
     by ``s`` (mean over each fine cell's ``(k_i / s)^2`` points). Rows of pixels inside the mesh
     sum to 1. Both are ``scipy.sparse`` CSR matrices: at ``s = 4`` a dense fine mapping matrix is
     hundreds of MB, while it has at most ``4 (k_i / s)^2`` non-zeros per row.
+
+    Under JAX (``xp=jax.numpy``) the mapping matrices are ``jax.experimental.sparse.BCOO``
+    matrices with exactly four non-zeros per sample (duplicates within a fine cell are kept and
+    add up), so their shapes depend only on the grid and the mesh shape.
     """
 
-    def __init__(self, mesh, grid: Grid2D, regularization=None, extent=None):
+    def __init__(self, mesh, grid: Grid2D, regularization=None, extent=None, xp=np):
         if not isinstance(grid, Grid2D):
             raise exc.InversionException(
                 f"A Mapper needs the pixelization Grid2D (dataset.grids.pixelization), got "
@@ -57,9 +66,16 @@ class Mapper:
         self.mesh = mesh
         self.grid = grid
         self.regularization = regularization
+        self.xp = xp
         points = np.asarray(grid.over_sampled)
         if extent is None:
             extent = mesh.extent_from(points)
+        elif any(is_jax_array(v) for v in extent):
+            extent = tuple(extent)
+            if len(extent) != 4:
+                raise exc.InversionException(
+                    f"extent must be (y_min, y_max, x_min, x_max), got {len(extent)} values."
+                )
         else:
             extent = tuple(float(v) for v in extent)
             if len(extent) != 4 or not (extent[0] < extent[1] and extent[2] < extent[3]):
@@ -67,7 +83,7 @@ class Mapper:
                     f"extent must be (y_min, y_max, x_min, x_max) with min < max, got {extent}."
                 )
         self.extent = extent
-        self._mappings, self._weights = mesh.interpolation_from(points, extent)
+        self._mappings, self._weights = mesh.interpolation_from(points, extent, xp=xp)
 
     def __repr__(self):
         return f"Mapper(mesh={self.mesh!r}, pixels_in_mask={self.grid.shape_slim})"
@@ -122,14 +138,27 @@ class Mapper:
         return self._weights
 
     @cached_property
-    def mapping_matrix(self) -> scipy.sparse.csr_array:
+    def mapping_matrix(self):
         """
         The native (N, pixels) mapping matrix: each pixel's ``k_i^2`` points add weight / k_i^2.
-        Built once; ``mapping_matrix_over_sampled_for(1)`` returns it.
+        Built once; ``mapping_matrix_over_sampled_for(1)`` returns it (a BCOO under JAX).
         """
-        return mapper_util.mapping_matrix_from(
-            self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, 1
+        return self._mapping_matrix_for(1)
+
+    def _mapping_matrix_for(self, s: int):
+        sub_size = self.grid.over_sampler.sub_size
+        if self.xp is np:
+            return mapper_util.mapping_matrix_from(
+                self._mappings, self._weights, sub_size, self.pixels, s
+            )
+        from jax.experimental import sparse as jax_sparse
+
+        rows, cols, values = mapper_util.mapping_matrix_triplets_from(
+            self._mappings, self._weights, sub_size, s, xp=self.xp
         )
+        indices = self.xp.stack([self.xp.asarray(rows), cols], axis=1)
+        shape = (int(np.asarray(sub_size).shape[0]) * s * s, self.pixels)
+        return jax_sparse.BCOO((values, indices), shape=shape)
 
     def mapping_matrix_over_sampled_for(self, convolve_over_sample_size: int, dense: bool = False):
         """
@@ -145,12 +174,13 @@ class Mapper:
         convolve_over_sample_size : int
             ``s``, a positive int dividing every ``k_i``; 1 gives :attr:`mapping_matrix`.
         dense : bool
-            Return a dense ndarray instead of the CSR matrix.
+            Return a dense array instead of the sparse matrix.
 
         Returns
         -------
-        scipy.sparse.csr_array or numpy.ndarray
-            (N s^2, pixels).
+        scipy.sparse.csr_array or numpy.ndarray or BCOO or jax.Array
+            (N s^2, pixels): CSR (NumPy), or a ``jax.experimental.sparse.BCOO`` with four
+            non-zeros per sample (JAX); dense if asked.
 
         Raises
         ------
@@ -162,17 +192,17 @@ class Mapper:
         s = check_util.positive_int_from(
             convolve_over_sample_size, "convolve_over_sample_size", exc.InversionException
         )
-        if s == 1:
-            matrix = self.mapping_matrix
-        else:
-            matrix = mapper_util.mapping_matrix_from(
-                self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, s
-            )
-        return matrix.toarray() if dense else matrix
+        matrix = self.mapping_matrix if s == 1 else self._mapping_matrix_for(s)
+        if not dense:
+            return matrix
+        return matrix.toarray() if self.xp is np else matrix.todense()
 
     @cached_property
-    def regularization_matrix(self) -> np.ndarray | None:
-        """The (pixels, pixels) regularization matrix, or None without a regularization."""
+    def regularization_matrix(self):
+        """
+        The (pixels, pixels) regularization matrix (an array of the mapper's ``xp``), or None
+        without a regularization.
+        """
         if self.regularization is None:
             return None
-        return self.regularization.regularization_matrix_from(self.mesh)
+        return self.regularization.regularization_matrix_from(self.mesh, xp=self.xp)

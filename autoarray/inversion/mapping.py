@@ -16,6 +16,7 @@ import scipy.sparse
 
 from autoarray import exc
 from autoarray.inversion import inversion_util
+from autoarray.jax_util import is_bcoo
 from autoarray.inversion.abstract import AbstractInversionImaging, check_operated_mapping_matrix
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import sparse_util
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def operated_mapping_matrix_from(
-    mapping_matrix, psf, mask: Mask2D, convolve_over_sample_size: int | None = None
+    mapping_matrix, psf, mask: Mask2D, convolve_over_sample_size: int | None = None, xp=np
 ) -> np.ndarray:
     """
     Return the operated mapping matrix: every column of ``mapping_matrix`` PSF-blurred.
@@ -46,10 +47,13 @@ def operated_mapping_matrix_from(
     convolve_over_sample_size : int, optional
         The ``s`` the caller built ``mapping_matrix`` for (e.g. the dataset's
         ``convolve_over_sample_size_pixelization``); if given it must equal the PSF's.
+    xp : module
+        ``numpy`` or ``jax.numpy``; under JAX a BCOO mapping matrix (the mapper's) is convolved
+        by the convolver's tap route or FFT engine, whichever it measures faster.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or jax.Array
         (N, S) dense: ``psf.convolved_mapping_matrix_from(mapping_matrix, mask)``, which blurs at
         fine resolution and takes the mean of each ``s x s`` block when ``s > 1``.
 
@@ -78,9 +82,11 @@ def operated_mapping_matrix_from(
     sparse_util.check_mapping_matrix_rows(mapping_matrix, mask, s_psf)
     if psf is None:
         if scipy.sparse.issparse(mapping_matrix):
-            return mapping_matrix.toarray()
-        return np.array(mapping_matrix, dtype=np.float64)
-    return psf.convolved_mapping_matrix_from(mapping_matrix, mask)
+            mapping_matrix = mapping_matrix.toarray()
+        elif is_bcoo(mapping_matrix):
+            mapping_matrix = mapping_matrix.todense()
+        return xp.array(mapping_matrix, dtype=np.float64)
+    return psf.convolved_mapping_matrix_from(mapping_matrix, mask, xp=xp)
 
 
 def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray:
@@ -99,8 +105,8 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
 
     Returns
     -------
-    numpy.ndarray
-        (N, S) dense.
+    numpy.ndarray or jax.Array
+        (N, S) dense, in the array type of the mapper's ``xp``.
 
     Raises
     ------
@@ -110,7 +116,9 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
     """
     mapper.check_mask(mask)
     s = 1 if psf is None else psf.convolve_over_sample_size
-    return operated_mapping_matrix_from(mapper.mapping_matrix_over_sampled_for(s), psf, mask)
+    return operated_mapping_matrix_from(
+        mapper.mapping_matrix_over_sampled_for(s), psf, mask, xp=mapper.xp
+    )
 
 
 class InversionImagingMapping(AbstractInversionImaging):
@@ -137,6 +145,10 @@ class InversionImagingMapping(AbstractInversionImaging):
         The solver (unconstrained or positive-only).
     label_list : list of str, optional
         A name per object for error messages (default ``"linear object j"``).
+    noise_covariance : NoiseCovariance, optional
+        Correlated noise: ``D`` and ``F`` of the whitened system (NumPy and JAX).
+    xp : module
+        ``numpy`` or ``jax.numpy`` (see :class:`AbstractInversionImaging`).
 
     Raises
     ------
@@ -163,9 +175,10 @@ class InversionImagingMapping(AbstractInversionImaging):
         settings=None,
         label_list=None,
         noise_covariance=None,
+        xp=np,
     ):
         self._operated_mapping_matrix_list = [
-            np.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
+            xp.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
         ]
         super().__init__(
             data,
@@ -176,6 +189,7 @@ class InversionImagingMapping(AbstractInversionImaging):
             settings=settings,
             label_list=label_list,
             noise_covariance=noise_covariance,
+            xp=xp,
         )
 
     def _parameter_count_list_checked(self) -> list:
@@ -192,13 +206,13 @@ class InversionImagingMapping(AbstractInversionImaging):
     @cached_property
     def _whitened_operated_mapping_matrix(self) -> np.ndarray:
         """``L^-1 M~`` with a noise covariance ``C = L L^T``."""
-        return self.noise_covariance.whitened_from(self.operated_mapping_matrix)
+        return self.noise_covariance.whitened_from(self.operated_mapping_matrix, xp=self.xp)
 
     @cached_property
     def data_vector(self) -> np.ndarray:
         """``D = M~^T (d / sigma^2)`` (``M~^T C^-1 d`` with a noise covariance), (S,)."""
         if self.noise_covariance is not None:
-            whitened_data = self.noise_covariance.whitened_from(self.data)
+            whitened_data = self.noise_covariance.whitened_from(self.data, xp=self.xp)
             return self._whitened_operated_mapping_matrix.T @ whitened_data
         return inversion_util.data_vector_from(
             self.operated_mapping_matrix, self.data, self.noise_map

@@ -41,8 +41,8 @@ def rectangular_neighbour_pairs_from(shape) -> np.ndarray:
 
 
 def constant_regularization_matrix_from(
-    coefficient: float, neighbour_pairs, pixels: int, diagonal: float = REGULARIZATION_DIAGONAL
-) -> np.ndarray:
+    coefficient, neighbour_pairs, pixels: int, diagonal: float = REGULARIZATION_DIAGONAL, xp=np
+):
     """
     Return the constant gradient regularization matrix
     ``H = coefficient^2 B^T B + diagonal * I``.
@@ -52,9 +52,10 @@ def constant_regularization_matrix_from(
 
     Parameters
     ----------
-    coefficient : float
-        The regularization strength. It is squared as in PyAutoArray's ``reg.Constant``, so a
-        coefficient fitted there means the same here.
+    coefficient : float or jax.Array
+        The regularization strength (a traced JAX scalar under ``jax.jit`` / ``jax.grad``). It
+        is squared as in PyAutoArray's ``reg.Constant``, so a coefficient fitted there means the
+        same here.
     neighbour_pairs : numpy.ndarray
         (P, 2) int index pairs of neighbouring pixels (:func:`rectangular_neighbour_pairs_from`).
     pixels : int
@@ -62,17 +63,23 @@ def constant_regularization_matrix_from(
     diagonal : float
         The ridge added to the diagonal (:data:`REGULARIZATION_DIAGONAL`), which makes
         ``ln det H`` finite.
+    xp : module
+        ``numpy`` or ``jax.numpy``: the array type returned.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or jax.Array
         (pixels, pixels) dense, symmetric and positive definite for ``diagonal > 0``.
+
+    Notes
+    -----
+    ``B^T B`` (the graph Laplacian of the mesh) depends only on the mesh and is built with NumPy;
+    only the scaling by ``coefficient^2`` is done in ``xp``, so the coefficient can be traced.
     """
     pairs = np.asarray(neighbour_pairs, dtype=np.int64).reshape(-1, 2)
-    c2 = float(coefficient) ** 2
-    matrix = np.zeros((pixels, pixels))
-    degree = np.bincount(pairs.ravel(), minlength=pixels).astype(np.float64)
-    matrix[np.diag_indices(pixels)] = c2 * degree + diagonal
-    np.add.at(matrix, (pairs[:, 0], pairs[:, 1]), -c2)
-    np.add.at(matrix, (pairs[:, 1], pairs[:, 0]), -c2)
-    return matrix
+    laplacian = np.zeros((pixels, pixels))
+    laplacian[np.diag_indices(pixels)] = np.bincount(pairs.ravel(), minlength=pixels)
+    np.add.at(laplacian, (pairs[:, 0], pairs[:, 1]), -1.0)
+    np.add.at(laplacian, (pairs[:, 1], pairs[:, 0]), -1.0)
+    c2 = float(coefficient) ** 2 if xp is np else coefficient**2
+    return c2 * xp.asarray(laplacian) + diagonal * xp.eye(pixels)
