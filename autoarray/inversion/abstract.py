@@ -25,8 +25,8 @@ import scipy.linalg
 
 from autoarray import exc
 from autoarray.inversion import inversion_util
-from autoarray.jax_util import warn_if_x64_disabled
 from autoarray.inversion.settings import SettingsInversion
+from autoarray.jax_util import warn_if_x64_disabled
 from autoarray.operators import sparse_util
 
 __all__ = ["AbstractInversionImaging", "check_operated_mapping_matrix"]

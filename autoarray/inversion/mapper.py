@@ -5,11 +5,10 @@ The :class:`Mapper`: how the over-sampled points of a grid map onto the pixels o
 from functools import cached_property
 
 import numpy as np
-import scipy.sparse
 
 from autoarray import check_util, exc
-from autoarray.jax_util import is_jax_array
 from autoarray.inversion import mapper_util
+from autoarray.jax_util import is_jax_array
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.structures.grids.grid_2d import Grid2D
 

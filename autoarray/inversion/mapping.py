@@ -16,8 +16,8 @@ import scipy.sparse
 
 from autoarray import exc
 from autoarray.inversion import inversion_util
-from autoarray.jax_util import is_bcoo
 from autoarray.inversion.abstract import AbstractInversionImaging, check_operated_mapping_matrix
+from autoarray.jax_util import is_bcoo
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import sparse_util
 

@@ -36,10 +36,10 @@ import numpy as np
 
 import autoarray as aa
 from autoarray import exc
-from autoarray.jax_util import checked_xp
 from autoarray.inversion.factory import inversion_from as _aa_inversion_from
 from autoarray.inversion.mapping import InversionImagingMapping
 from autoarray.inversion.sparse import InversionImagingSparse
+from autoarray.jax_util import checked_xp
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.operate.image_list import LightImage
 from autogalaxy.profiles.basis import Basis
