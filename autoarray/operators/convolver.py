@@ -293,21 +293,30 @@ def _csr_stacked_from(top, bottom, n_bottom_rows: int) -> scipy.sparse.csr_array
 def _bcoo_stacked_from(top, bottom, n_bottom_rows: int):
     """
     ``top`` above ``bottom`` (sparse, or None: ``n_bottom_rows`` empty rows) as one BCOO; the
-    non-zeros of both are kept as they are (padding and duplicates included).
+    non-zeros of both are kept as they are (duplicates included), and padding entries (BCOO's
+    out-of-range indices) stay out of range of the stacked matrix.
     """
     import jax.numpy as jnp
     from jax.experimental import sparse as jax_sparse
 
     top = bcoo_from(top)
     n_top, n_col = top.shape
-    shape = (n_top + n_bottom_rows, n_col)
-    if bottom is None:
-        return jax_sparse.BCOO((top.data, top.indices), shape=shape)
-    bottom = bcoo_from(bottom)
-    offset = jnp.asarray([n_top, 0], dtype=bottom.indices.dtype)
-    indices = jnp.concatenate([top.indices, bottom.indices + offset], axis=0)
-    data = jnp.concatenate([top.data, bottom.data.astype(top.data.dtype)])
-    return jax_sparse.BCOO((data, indices), shape=shape)
+    n_rows = n_top + n_bottom_rows
+
+    def rows_in_stack(matrix, offset):
+        rows = matrix.indices[:, 0]
+        return jnp.where(rows < matrix.shape[0], rows + offset, n_rows)
+
+    indices = [jnp.stack([rows_in_stack(top, 0), top.indices[:, 1]], axis=1)]
+    data = [top.data]
+    if bottom is not None:
+        bottom = bcoo_from(bottom)
+        indices.append(jnp.stack([rows_in_stack(bottom, n_top), bottom.indices[:, 1]], axis=1))
+        data.append(bottom.data.astype(top.data.dtype))
+    return jax_sparse.BCOO(
+        (jnp.concatenate(data), jnp.concatenate(indices).astype(top.indices.dtype)),
+        shape=(n_rows, n_col),
+    )
 
 
 def _dense_from(matrix):
