@@ -304,9 +304,7 @@ def main(argv=None):
     if worst > TOL_LOG_EVIDENCE:
         raise SystemExit(f"JAX and NumPy log evidences differ by {worst:.1e} > {TOL_LOG_EVIDENCE}")
     if args.write:
-        text = RESULTS_PATH.read_text() if RESULTS_PATH.exists() else ""
-        RESULTS_PATH.write_text(su.results_with_section(text, SECTION, report))
-        log(f"[jax-inversion] wrote its section of {RESULTS_PATH}")
+        su.write_section(RESULTS_PATH, SECTION, report)
     return 0
 
 

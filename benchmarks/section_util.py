@@ -8,7 +8,12 @@ import os
 import re
 import time
 
-__all__ = ["results_with_section", "rss_peak_delta_from", "machine_lines"]
+__all__ = [
+    "results_with_section",
+    "write_section",
+    "rss_peak_delta_from",
+    "machine_lines",
+]
 
 
 def results_with_section(text: str, name: str, report: str) -> str:
@@ -22,6 +27,13 @@ def results_with_section(text: str, name: str, report: str) -> str:
     if pattern.search(text):
         return pattern.sub(lambda _: section, text, count=1)
     return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
+def write_section(path, name: str, report: str):
+    """Write ``report`` as the section ``name`` of the file at ``path`` (created if missing)."""
+    text = path.read_text() if path.exists() else ""
+    path.write_text(results_with_section(text, name, report))
+    print(f"[{name}] wrote its section of {path}", flush=True)
 
 
 def _status() -> dict:

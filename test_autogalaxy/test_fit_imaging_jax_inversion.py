@@ -27,12 +27,8 @@ MESH = (6, 6)
 PARAMS = np.array([0.02, -0.03, 0.08, -0.05, 0.35, 0.12, 1.3])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def x64():
-    previous = jax.config.read("jax_enable_x64")
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+# The root conftest's fixture: double precision for each test, JAX's setting restored after.
+pytestmark = pytest.mark.usefixtures("enable_x64")
 
 
 def galaxies_from(params, pixelization=True, basis=True):

@@ -20,12 +20,8 @@ jnp = jax.numpy
 jax_sparse = pytest.importorskip("jax.experimental.sparse")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def x64():
-    previous = jax.config.read("jax_enable_x64")
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+# The root conftest's fixture: double precision for each test, JAX's setting restored after.
+pytestmark = pytest.mark.usefixtures("enable_x64")
 
 
 def scene_from(s, kernel_shape=(5, 5), n_src=7, seed=3):
