@@ -217,7 +217,7 @@ def report_from(cases, memory, header_lines) -> str:
                 "JAX first call (compile)",
                 "JAX jitted grad",
                 "grad first call",
-                "|JAX - NumPy| / |NumPy|",
+                "relative difference JAX vs NumPy",
             ],
             rows,
         ),

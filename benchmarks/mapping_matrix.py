@@ -203,14 +203,14 @@ def report_from(ours, release, memory, header) -> str:
                 difference = float(np.abs(np.load(case["result_npy"]) - o["result"]).max())
                 checks.append(
                     [
-                        f"ours vs release {case['kind']}-{case['backend']} s={s}: max |diff|",
+                        f"ours vs release {case['kind']}-{case['backend']} s={s}: max abs diff",
                         f"{difference:.1e}",
                         "PASS" if difference < TOL else "MISMATCH",
                     ]
                 )
         checks.append(
             [
-                f"JAX / dense NumPy vs CSR NumPy s={s}: max |diff|",
+                f"JAX / dense NumPy vs CSR NumPy s={s}: max abs diff",
                 f"{max(o['jax_difference'], o['dense_difference']):.1e}",
                 "PASS" if max(o["jax_difference"], o["dense_difference"]) < TOL else "MISMATCH",
             ]

@@ -51,8 +51,9 @@ SPARSE_MAX_DENSITY = 0.04
 # through the tap route (one scatter-add of every non-zero per polyphase tap) when its work,
 # non-zeros x taps, is at most ``JAX_TAP_UPDATES_PER_FFT_POINT`` x the FFT engine's work,
 # columns x (s^2 + 1) x Py x Px (forward transforms of the s^2 phase frames and one inverse).
-# ``benchmarks/mapping_matrix.py`` measured the crossover on the 2-core CPU (RESULTS.md).
-JAX_TAP_UPDATES_PER_FFT_POINT = 1.0
+# ``benchmarks/mapping_matrix.py`` measured the crossover on the 2-core CPU at 2.2, 3.3 and 3.4
+# updates per FFT point for s = 1, 2, 4 (RESULTS.md, "Mapping-matrix convolution").
+JAX_TAP_UPDATES_PER_FFT_POINT = 2.0
 
 # A dense NumPy mapping matrix is routed by the density of a sample of its rows (every
 # ``DENSITY_SAMPLE_STRIDE``-th): above ``DENSITY_SAMPLE_MARGIN x SPARSE_MAX_DENSITY`` it goes
@@ -765,7 +766,7 @@ class ConvolverState:
 
         Parameters
         ----------
-        values : numpy.ndarray or scipy.sparse array or jax.Array
+        values : numpy.ndarray or scipy.sparse array or jax.Array or BCOO
             ``(M s^2, n_col)`` input values (mask then blurring region, per-pixel sub-block order),
             e.g. from :meth:`image_values_from` or :meth:`mapping_values_from`.
         use_fft : bool or None
@@ -1444,9 +1445,10 @@ class Convolver:
 
         Parameters
         ----------
-        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array
+        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array or BCOO
             (N s^2, n_src): row = unmasked pixel (fine cell in per-pixel sub-block order when
-            ``s > 1``), column = source pixel.
+            ``s > 1``), column = source pixel. Under JAX a ``jax.experimental.sparse.BCOO``
+            (e.g. a JAX mapper's) keeps its static number of non-zeros under ``jax.jit``.
         mask : Mask2D
             The native mask.
         blurring_mapping_matrix : array, optional
@@ -1465,8 +1467,13 @@ class Convolver:
         -----
         With ``use_fft=None`` NumPy picks the sparse real-space operator for matrices with at most
         ``SPARSE_MAX_DENSITY`` non-zeros (cost ~ non-zeros x kernel area, no dense fine cube) and
-        the FFT engine, in column chunks of bounded memory, for denser ones; JAX uses the FFT
-        engine unless ``use_fft=False``.
+        the FFT engine, in column chunks of bounded memory, for denser ones; a dense ndarray is
+        first routed by the density of a sample of its rows, and converted to CSR in one pass
+        only when it looks sparse. JAX takes sparse matrices (``jax.experimental.sparse.BCOO``,
+        or ``scipy.sparse``) through the tap route when its measured work is lower
+        (:data:`JAX_TAP_UPDATES_PER_FFT_POINT`; cost ~ non-zeros x taps, memory the (N, n_src)
+        result) and dense ones through the FFT engine in column blocks of at most
+        :data:`JAX_FFT_MAX_CHUNK_BYTES` of frames.
         """
         return self._convolved_mapping_matrix_from(
             mapping_matrix,
