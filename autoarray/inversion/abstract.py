@@ -82,6 +82,10 @@ class AbstractInversionImaging(ABC):
         Correlated noise (``dataset.noise_covariance``): the system, chi^2 and noise
         normalisation are then those of the whitened data (see
         :mod:`autoarray.dataset.noise_covariance`); ``noise_map`` is not used by them.
+    log_det_regularization_list : list of (float or jax.Array or None), optional
+        ``ln det H_j`` of each regularized object when known in closed form (a mapper's
+        :attr:`autoarray.Mapper.log_det_regularization_matrix`), None where ``H_j`` is to be
+        factorised (or there is none). Default: factorise every ``H_j``.
     xp : module
         ``numpy`` (default) or ``jax.numpy``. Under JAX every quantity is a JAX array and the
         whole evidence is jit-able, ``vmap``-able and differentiable; the checks that need
@@ -123,6 +127,7 @@ class AbstractInversionImaging(ABC):
         label_list=None,
         noise_covariance=None,
         xp=np,
+        log_det_regularization_list=None,
     ):
         self.xp = xp
         if xp is not np:
@@ -187,6 +192,20 @@ class AbstractInversionImaging(ABC):
                     )
             regs.append(reg)
         self.regularization_matrix_list = regs
+        if log_det_regularization_list is None:
+            log_det_regularization_list = [None] * object_count
+        if len(log_det_regularization_list) != object_count:
+            raise exc.InversionException(
+                f"Got {len(log_det_regularization_list)} log determinants of regularization "
+                f"matrices for {object_count} linear objects; give one (or None) per object."
+            )
+        for log_det, reg, label in zip(log_det_regularization_list, regs, self.label_list):
+            if log_det is not None and reg is None:
+                raise exc.InversionException(
+                    f"{label} has a log determinant of its regularization matrix but no "
+                    "regularization matrix; give both or neither."
+                )
+        self.log_det_regularization_list = list(log_det_regularization_list)
 
     # ------------------------------------------------------------------ the siblings' part
 
@@ -394,10 +413,17 @@ class AbstractInversionImaging(ABC):
 
     @cached_property
     def log_det_regularization_matrix_term(self) -> float:
-        """``ln det H`` over the regularized parameters (0 if none): the sum over its blocks."""
+        """
+        ``ln det H`` over the regularized parameters (0 if none): the sum over its blocks, each
+        given in closed form (``log_det_regularization_list``) or from its Cholesky factor.
+        """
         total = 0.0
-        for reg, label in zip(self.regularization_matrix_list, self.label_list):
-            if reg is not None:
+        for reg, log_det, label in zip(
+            self.regularization_matrix_list, self.log_det_regularization_list, self.label_list
+        ):
+            if log_det is not None:
+                total += log_det
+            elif reg is not None:
                 factor = inversion_util.cholesky_factor_from(
                     reg,
                     name=f"H (regularization matrix of {label})",

@@ -105,6 +105,10 @@ def inversion_from(
         obj.regularization_matrix if columns is None else None
         for obj, columns in zip(objects, operated)
     ]
+    log_dets = [
+        obj.log_det_regularization_matrix if columns is None else None
+        for obj, columns in zip(objects, operated)
+    ]
     common = dict(
         data=dataset.data if data is None else data,
         noise_map=dataset.noise_map,
@@ -113,6 +117,7 @@ def inversion_from(
         settings=settings,
         label_list=labels,
         xp=xp,
+        log_det_regularization_list=log_dets,
     )
     if dataset.sparse_operator is not None and any(c is None for c in operated):
         s_pix = dataset.convolve_over_sample_size_pixelization

@@ -205,3 +205,15 @@ class Mapper:
         if self.regularization is None:
             return None
         return self.regularization.regularization_matrix_from(self.mesh, xp=self.xp)
+
+    @cached_property
+    def log_det_regularization_matrix(self):
+        """
+        ``ln det`` of :attr:`regularization_matrix` when the regularization gives it in closed
+        form (``log_det_regularization_matrix_from``), else None (as without a regularization).
+        """
+        if self.regularization is None or not hasattr(
+            self.regularization, "log_det_regularization_matrix_from"
+        ):
+            return None
+        return self.regularization.log_det_regularization_matrix_from(self.mesh, xp=self.xp)

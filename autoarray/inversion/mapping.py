@@ -147,6 +147,9 @@ class InversionImagingMapping(AbstractInversionImaging):
         A name per object for error messages (default ``"linear object j"``).
     noise_covariance : NoiseCovariance, optional
         Correlated noise: ``D`` and ``F`` of the whitened system (NumPy and JAX).
+    log_det_regularization_list : list of (float or None), optional
+        ``ln det H_j`` per object where known in closed form (see
+        :class:`autoarray.AbstractInversionImaging`).
     xp : module
         ``numpy`` or ``jax.numpy`` (see :class:`AbstractInversionImaging`).
 
@@ -176,6 +179,7 @@ class InversionImagingMapping(AbstractInversionImaging):
         label_list=None,
         noise_covariance=None,
         xp=np,
+        log_det_regularization_list=None,
     ):
         self._operated_mapping_matrix_list = [
             xp.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
@@ -190,6 +194,7 @@ class InversionImagingMapping(AbstractInversionImaging):
             label_list=label_list,
             noise_covariance=noise_covariance,
             xp=xp,
+            log_det_regularization_list=log_det_regularization_list,
         )
 
     def _parameter_count_list_checked(self) -> list:

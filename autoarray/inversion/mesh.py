@@ -125,6 +125,11 @@ class RectangularUniform:
         return mesh_util.rectangular_interpolation_from(points, self.shape, extent, xp=xp)
 
     @property
+    def laplacian_eigenvalues(self) -> np.ndarray:
+        """The eigenvalues of ``B^T B`` of :attr:`neighbour_pairs` (closed form, (pixels,))."""
+        return regularization_util.rectangular_laplacian_eigenvalues_from(self.shape)
+
+    @property
     def neighbour_pairs(self) -> np.ndarray:
         """(P, 2) pairs of horizontally / vertically adjacent pixels, each pair once."""
         return regularization_util.rectangular_neighbour_pairs_from(self.shape)

@@ -106,6 +106,31 @@ class Constant:
         )
 
 
+    def log_det_regularization_matrix_from(self, mesh, xp=np):
+        """
+        Return ``ln det H`` of :meth:`regularization_matrix_from` without factorising it.
+
+        Parameters
+        ----------
+        mesh : RectangularUniform
+            A mesh with ``laplacian_eigenvalues`` (the eigenvalues of its ``B^T B``).
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+
+        Returns
+        -------
+        float or jax.Array or None
+            ``sum ln(coefficient^2 lambda_i + 1e-8)``
+            (:func:`regularization_util.constant_log_det_from`); None for a mesh without
+            ``laplacian_eigenvalues`` (the inversion then factorises ``H``).
+        """
+        if not hasattr(mesh, "laplacian_eigenvalues"):
+            return None
+        return regularization_util.constant_log_det_from(
+            self.coefficient, mesh.laplacian_eigenvalues, xp=xp
+        )
+
+
 def _flatten_constant(regularization):
     return (regularization.coefficient,), None
 

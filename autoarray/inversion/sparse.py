@@ -47,6 +47,9 @@ class InversionImagingSparse(AbstractInversionImaging):
         Unconstrained (default) or positive-only solve.
     label_list : list of str, optional
         The objects' names in error messages; default ``"linear object j"``.
+    log_det_regularization_list : list of (float or None), optional
+        ``ln det H_j`` per object where known in closed form (see
+        :class:`autoarray.AbstractInversionImaging`).
     xp : module
         ``numpy`` or ``jax.numpy``. Under JAX the mapping matrices are
         ``jax.experimental.sparse.BCOO`` (a JAX mapper's) and ``F``, ``D`` and the model images
@@ -81,6 +84,7 @@ class InversionImagingSparse(AbstractInversionImaging):
         settings=None,
         label_list=None,
         xp=np,
+        log_det_regularization_list=None,
     ):
         if not isinstance(sparse_operator, ImagingSparseOperator):
             raise exc.InversionException(
@@ -121,6 +125,7 @@ class InversionImagingSparse(AbstractInversionImaging):
             settings=settings,
             label_list=label_list,
             xp=xp,
+            log_det_regularization_list=log_det_regularization_list,
         )
         if xp is np:
             self.mapping_matrix_list = [
