@@ -14,6 +14,7 @@ jitted gradient and one vmapped batch keep the compile time of the module small.
 import numpy as np
 import pytest
 
+import autoarray as aa
 import autogalaxy as ag
 
 jax = pytest.importorskip("jax")
@@ -258,3 +259,33 @@ def test__constant_regularization_with_a_jax_array__bad_inputs():
     matrix = regularization.regularization_matrix_from(ag.mesh.RectangularUniform((3, 3)), xp=jnp)
     expected = ag.reg.Constant(2.0).regularization_matrix_from(ag.mesh.RectangularUniform((3, 3)))
     np.testing.assert_array_equal(np.asarray(matrix), expected)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["mapping", "sparse"])
+def test__mapper_with_a_traced_extent__runs_the_jax_routes_and_equals_numpy(sparse):
+    # A concrete mapper's parameter-independent products are formed with NumPy; a traced
+    # extent makes the mapper depend on a parameter, so the BCOO mapping matrix goes through
+    # the convolver's tap route (mapping) or the operator's JAX engine (sparse) instead.
+    dataset = dataset_from(2, sparse)
+    grid = dataset.grids.pixelization
+    extent = ag.mesh.RectangularUniform(MESH).extent_from(np.asarray(grid.over_sampled))
+    pixelization = ag.Pixelization(
+        mesh=ag.mesh.RectangularUniform(shape=MESH), regularization=ag.reg.Constant(1.3)
+    )
+
+    widened = np.array(extent) + np.array([-0.01, 0.02, -0.03, 0.01])
+    mapper_np = pixelization.mapper_from(grid, extent=tuple(widened))
+    expected = aa.inversion_from(dataset, [mapper_np]).log_evidence
+
+    def traced(values):
+        mapper = pixelization.mapper_from(grid, extent=tuple(values[i] for i in range(4)), xp=jnp)
+        assert not mapper.is_concrete
+        inversion = aa.inversion_from(dataset, [mapper], xp=jnp)
+        assert all(not isinstance(m, np.ndarray) for m in inversion.operated_mapping_matrix_list)
+        return inversion.log_evidence
+
+    np.testing.assert_allclose(float(jax.jit(traced)(jnp.asarray(widened))), expected, rtol=1e-10)
+    with pytest.raises(ag.exc.InversionException, match="extent is a JAX value"):
+        pixelization.mapper_from(
+            grid, extent=tuple(jnp.asarray(widened)), xp=jnp
+        ).host_mapping_matrix_over_sampled_for(2)

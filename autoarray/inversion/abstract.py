@@ -26,7 +26,7 @@ import scipy.linalg
 from autoarray import exc
 from autoarray.inversion import inversion_util
 from autoarray.inversion.settings import SettingsInversion
-from autoarray.jax_util import warn_if_x64_disabled
+from autoarray.jax_util import is_jax_array, warn_if_x64_disabled
 from autoarray.operators import sparse_util
 
 __all__ = ["AbstractInversionImaging", "check_operated_mapping_matrix"]
@@ -134,6 +134,12 @@ class AbstractInversionImaging(ABC):
             warn_if_x64_disabled()
         self.data = sparse_util.values_slim_from(data, xp)
         self.noise_map = sparse_util.values_slim_from(noise_map, xp)
+        # The noise map as NumPy values when it is not a JAX value (the dataset's), for the
+        # parameter-independent products formed on the host under JAX.
+        raw_noise = getattr(noise_map, "array", noise_map)
+        self.noise_map_host = (
+            None if is_jax_array(raw_noise) else sparse_util.values_slim_from(noise_map)
+        )
         if self.data.ndim != 1 or self.noise_map.shape != self.data.shape:
             raise exc.InversionException(
                 f"data and noise_map must be (N,) arrays of the same length, got shapes "

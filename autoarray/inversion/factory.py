@@ -122,7 +122,7 @@ def inversion_from(
     if dataset.sparse_operator is not None and any(c is None for c in operated):
         s_pix = dataset.convolve_over_sample_size_pixelization
         mapping = [
-            obj.mapping_matrix_over_sampled_for(s_pix) if columns is None else None
+            None if columns is not None else _mapping_matrix_for(obj, s_pix)
             for obj, columns in zip(objects, operated)
         ]
         return sparse_class(
@@ -141,3 +141,13 @@ def inversion_from(
         noise_covariance=getattr(dataset, "noise_covariance", None),
         **common,
     )
+
+
+def _mapping_matrix_for(mapper: Mapper, s: int):
+    """
+    A mapper's fine mapping matrix for the sparse formalism: NumPy (CSR) for a NumPy or
+    concrete JAX mapper (the inversion forms their curvature on the host), else its BCOO.
+    """
+    if mapper.xp is not np and mapper.is_concrete:
+        return mapper.host_mapping_matrix_over_sampled_for(s)
+    return mapper.mapping_matrix_over_sampled_for(s)

@@ -53,7 +53,12 @@ class Mapper:
 
     Under JAX (``xp=jax.numpy``) the mapping matrices are ``jax.experimental.sparse.BCOO``
     matrices with exactly four non-zeros per sample (duplicates within a fine cell are kept and
-    add up), so their shapes depend only on the grid and the mesh shape.
+    add up), so their shapes depend only on the grid and the mesh shape. When the extent is not a
+    JAX value (the default: the grid's bounding box) the mapper depends on no model parameter
+    (``is_concrete``): its interpolation is computed with NumPy and
+    :meth:`host_mapping_matrix_over_sampled_for` gives the NumPy (CSR) matrix, from which the
+    inversion forms the parameter-independent operated mapping matrix and curvature once per
+    trace instead of once per evaluation.
     """
 
     def __init__(self, mesh, grid: Grid2D, regularization=None, extent=None, xp=np):
@@ -82,7 +87,13 @@ class Mapper:
                     f"extent must be (y_min, y_max, x_min, x_max) with min < max, got {extent}."
                 )
         self.extent = extent
-        self._mappings, self._weights = mesh.interpolation_from(points, extent, xp=xp)
+        # The points are the dataset's (NumPy); with a NumPy extent too nothing here depends on
+        # a model parameter, so the interpolation is computed once on the host even under JAX
+        # and the inversion can form what depends on it alone (the operated mapping matrix,
+        # its curvature) with NumPy, as constants of the traced function.
+        self.is_concrete = not any(is_jax_array(v) for v in extent)
+        interpolation_xp = np if self.is_concrete else xp
+        self._mappings, self._weights = mesh.interpolation_from(points, extent, xp=interpolation_xp)
 
     def __repr__(self):
         return f"Mapper(mesh={self.mesh!r}, pixels_in_mask={self.grid.shape_slim})"
@@ -195,6 +206,36 @@ class Mapper:
         if not dense:
             return matrix
         return matrix.toarray() if self.xp is np else matrix.todense()
+
+    def host_mapping_matrix_over_sampled_for(self, convolve_over_sample_size: int):
+        """
+        The fine (N s^2, pixels) mapping matrix as a NumPy CSR matrix, whatever ``xp``.
+
+        Parameters
+        ----------
+        convolve_over_sample_size : int
+            ``s`` (see :meth:`mapping_matrix_over_sampled_for`).
+
+        Returns
+        -------
+        scipy.sparse.csr_array
+
+        Raises
+        ------
+        InversionException
+            If the mapper is not concrete (its extent is a JAX value), or ``s`` is invalid.
+        """
+        if not self.is_concrete:
+            raise exc.InversionException(
+                "This mapper's extent is a JAX value, so its mapping matrix exists only as a JAX "
+                "array: use mapping_matrix_over_sampled_for."
+            )
+        s = check_util.positive_int_from(
+            convolve_over_sample_size, "convolve_over_sample_size", exc.InversionException
+        )
+        return mapper_util.mapping_matrix_from(
+            self._mappings, self._weights, self.grid.over_sampler.sub_size, self.pixels, s
+        )
 
     @cached_property
     def regularization_matrix(self):

@@ -106,7 +106,8 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
     Returns
     -------
     numpy.ndarray or jax.Array
-        (N, S) dense, in the array type of the mapper's ``xp``.
+        (N, S) dense: a NumPy array for a NumPy or concrete JAX mapper (a constant of the
+        traced function), else a JAX array.
 
     Raises
     ------
@@ -116,6 +117,11 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
     """
     mapper.check_mask(mask)
     s = 1 if psf is None else psf.convolve_over_sample_size
+    if mapper.xp is not np and mapper.is_concrete:
+        # Depends on no model parameter: formed once, with NumPy's sparse operator.
+        return operated_mapping_matrix_from(
+            mapper.host_mapping_matrix_over_sampled_for(s), psf, mask, xp=np
+        )
     return operated_mapping_matrix_from(
         mapper.mapping_matrix_over_sampled_for(s), psf, mask, xp=mapper.xp
     )
@@ -181,8 +187,11 @@ class InversionImagingMapping(AbstractInversionImaging):
         xp=np,
         log_det_regularization_list=None,
     ):
+        # Under JAX, NumPy blocks (a concrete mapper's) stay NumPy: their curvature is formed
+        # on the host (see curvature_matrix).
         self._operated_mapping_matrix_list = [
-            xp.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
+            np.asarray(m, dtype=np.float64) if isinstance(m, np.ndarray) else xp.asarray(m)
+            for m in operated_mapping_matrix_list
         ]
         super().__init__(
             data,
@@ -226,10 +235,48 @@ class InversionImagingMapping(AbstractInversionImaging):
     @cached_property
     def curvature_matrix(self) -> np.ndarray:
         """``F = M~^T N^-1 M~`` (``M~^T C^-1 M~`` with a noise covariance), (S, S), symmetric."""
+        if self.xp is not np:
+            return self._curvature_matrix_via_blocks
         if self.noise_covariance is not None:
             whitened = self._whitened_operated_mapping_matrix
             return sparse_util.symmetric_part_from(whitened.T @ whitened)
         return inversion_util.curvature_matrix_from(self.operated_mapping_matrix, self.noise_map)
+
+    @cached_property
+    def _curvature_matrix_via_blocks(self):
+        """
+        ``F`` under JAX, block by block: a block between two NumPy operated matrices (concrete
+        mappers') is a product of constants, formed once with NumPy (BLAS ``syrk`` for a
+        diagonal block); the others are JAX products.
+        """
+        xp = self.xp
+        blocks = self.operated_mapping_matrix_list
+        on_host = self.noise_map_host is not None
+        host = [on_host and isinstance(b, np.ndarray) for b in blocks]
+        if self.noise_covariance is not None:
+            weighted = [
+                self.noise_covariance.whitened_from(b)
+                if h
+                else self.noise_covariance.whitened_from(b, xp=xp)
+                for b, h in zip(blocks, host)
+            ]
+        else:
+            weighted = [
+                b / (self.noise_map_host if h else self.noise_map)[:, None]
+                for b, h in zip(blocks, host)
+            ]
+        rows = []
+        for i, (wi, hi) in enumerate(zip(weighted, host)):
+            row = []
+            for j, (wj, hj) in enumerate(zip(weighted, host)):
+                if j < i:
+                    row.append(rows[j][i].T)
+                elif hi and hj:
+                    row.append(xp.asarray(_gram_from(wi) if i == j else wi.T @ wj))
+                else:
+                    row.append(wi.T @ wj)
+            rows.append(row)
+        return sparse_util.symmetric_part_from(xp.block(rows))
 
     @cached_property
     def mapped_reconstructed_image(self) -> np.ndarray:
@@ -243,3 +290,8 @@ class InversionImagingMapping(AbstractInversionImaging):
             block @ values
             for block, values in zip(self.operated_mapping_matrix_list, self.reconstruction_list)
         ]
+
+
+def _gram_from(weighted: np.ndarray) -> np.ndarray:
+    """``X^T X`` of a NumPy matrix with BLAS ``syrk`` (half the work of a general product)."""
+    return inversion_util.curvature_matrix_from(weighted, np.ones(weighted.shape[0]))

@@ -105,7 +105,6 @@ class Constant:
             self.coefficient, mesh.neighbour_pairs, mesh.pixels, xp=xp
         )
 
-
     def log_det_regularization_matrix_from(self, mesh, xp=np):
         """
         Return ``ln det H`` of :meth:`regularization_matrix_from` without factorising it.

@@ -132,6 +132,12 @@ class InversionImagingSparse(AbstractInversionImaging):
                 None if m is None else scipy.sparse.csr_array(m) for m in self.mapping_matrix_list
             ]
         else:
+            # NumPy (CSR) mapping matrices (concrete mappers') are kept for the curvature
+            # between them, which depends on no model parameter and is formed on the host.
+            self._host_mapping_matrix_list = [
+                scipy.sparse.csr_array(m) if scipy.sparse.issparse(m) else None
+                for m in self.mapping_matrix_list
+            ]
             self.mapping_matrix_list = [
                 None if m is None else bcoo_from(m) for m in self.mapping_matrix_list
             ]
@@ -283,9 +289,17 @@ class InversionImagingSparse(AbstractInversionImaging):
         curvature = xp.zeros((self.total_params, self.total_params))
         if mapped.size:
             triplets = self._triplets_of(self._mapping_matrix_stacked)
-            curvature = curvature.at[np.ix_(mapped, mapped)].set(
-                op.curvature_matrix_via_jax_from(*triplets)
-            )
+            host = [
+                h
+                for h, m in zip(self._host_mapping_matrix_list, self.mapping_matrix_list)
+                if m is not None
+            ]
+            if all(h is not None for h in host):
+                # A product of constants: formed once per trace with NumPy's engine.
+                block = xp.asarray(op.curvature_matrix_from(scipy.sparse.hstack(host, "csr")))
+            else:
+                block = op.curvature_matrix_via_jax_from(*triplets)
+            curvature = curvature.at[np.ix_(mapped, mapped)].set(block)
         if operated.size:
             weighted = self._operated_stacked / self.noise_map[:, None]
             curvature = curvature.at[np.ix_(operated, operated)].set(weighted.T @ weighted)
