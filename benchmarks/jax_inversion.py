@@ -297,6 +297,10 @@ def main(argv=None):
         "mask, 50 x 50 mesh, `Constant(1.0)`, light over-sampled 4 x 4); timings are medians "
         f"of {repeats} calls after a warm-up call; JAX calls are jitted functions of the "
         "regularization coefficient, `block_until_ready`.",
+        f"* BLAS / LAPACK threads: `OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}` "
+        "(both backends factorise with scipy's OpenBLAS: under the shared load its 2-thread "
+        "Cholesky of the 2500 x 2500 `F + H` was seen to take from 0.1 s to 3.7 s from one call "
+        "to the next, so the run is best made with one thread).",
     ]
     report = report_from(cases, memory, header)
     print(report)

@@ -51,10 +51,13 @@ class InversionImagingSparse(AbstractInversionImaging):
         ``ln det H_j`` per object where known in closed form (see
         :class:`autoarray.AbstractInversionImaging`).
     xp : module
-        ``numpy`` or ``jax.numpy``. Under JAX the mapping matrices are
-        ``jax.experimental.sparse.BCOO`` (a JAX mapper's) and ``F``, ``D`` and the model images
-        come from the operator's JAX methods (the ``"w_fft"`` engine, jit-able); see
-        :class:`autoarray.AbstractInversionImaging` for what is checked.
+        ``numpy`` or ``jax.numpy``. Under JAX the mapping matrices are used as
+        ``jax.experimental.sparse.BCOO`` and ``D``, the curvature involving operated columns and
+        the model images come from the operator's JAX methods (jit-able); the curvature between
+        mapping matrices given as ``scipy.sparse`` (a concrete mapper's: it depends on no model
+        parameter) is formed with the operator's NumPy engine, once per trace, and with its
+        ``"w_fft"`` JAX engine otherwise. See :class:`autoarray.AbstractInversionImaging` for
+        what is checked.
 
     Attributes
     ----------

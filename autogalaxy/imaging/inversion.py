@@ -26,9 +26,11 @@ and data vector come from their unblurred fine mapping matrices and the operator
 
 Under JAX (``xp=jax.numpy``) the same objects are built with JAX arrays: a linear profile's
 column from its traced parameters, a pixelization's mapper with four non-zeros per light
-sample (a BCOO of fixed shape), convolved by the convolver's tap route in the mapping formalism
-or used by the sparse operator's JAX methods; the solve is a Cholesky (or ``jaxnnls`` with
-``use_positive_only_solver``). The whole log evidence is jit-able, differentiable with respect
+sample (a BCOO of fixed shape). A mapper depends on no model parameter (no lensing), so its
+operated mapping matrix and the curvature between pixelizations are formed with NumPy once per
+trace (constants of the compiled function); the rest, what involves linear profiles, the
+regularization and the solve (a Cholesky, or ``jaxnnls`` with ``use_positive_only_solver``),
+is JAX. The whole log evidence is jit-able, differentiable with respect
 to every profile parameter and the regularization coefficient, and ``vmap``-able.
 """
 
