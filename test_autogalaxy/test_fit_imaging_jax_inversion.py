@@ -1,6 +1,6 @@
 """
 ``FitImaging(..., xp=jax.numpy)`` with linear objects: linear light profiles, an MGE basis and a
-pixelization, in the mapping formalism and through the sparse operator, at s = 1, 2, 4.
+pixelization, in the mapping formalism and through the sparse operator, at s = 1, 2, 3, 4.
 
 References: the NumPy fit (itself tested against brute force in ``test_inversion.py``,
 ``test_mge.py`` and ``test_autoarray/inversion``) for values, to 1e-10 relative; central finite
@@ -85,8 +85,8 @@ def dataset_from(s, sparse=False, covariance=False):
         ag.Array2D(noise, mask),
         psf=psf,
         psf_setup_state=True,
-        over_sample_size_lp=4,
-        over_sample_size_pixelization=4,
+        over_sample_size_lp=6 if s == 3 else 4,
+        over_sample_size_pixelization=6 if s == 3 else 4,
         convolve_over_sample_size_lp=s,
         convolve_over_sample_size_pixelization=s,
         **kwargs,
@@ -99,7 +99,7 @@ def evidence_from(dataset, params, xp, **kwargs):
 
 
 @pytest.mark.parametrize("sparse", [False, True], ids=["mapping", "sparse"])
-@pytest.mark.parametrize("s", [1, 2, 4])
+@pytest.mark.parametrize("s", [1, 2, 3, 4])
 def test__log_evidence_under_jax__equals_numpy(s, sparse):
     dataset = dataset_from(s, sparse)
     fit_np = ag.FitImaging(dataset, galaxies_from(PARAMS))
