@@ -26,6 +26,7 @@ import scipy.linalg
 from autoarray import exc
 from autoarray.inversion import inversion_util
 from autoarray.inversion.settings import SettingsInversion
+from autoarray.jax_util import is_jax_array, warn_if_x64_disabled
 from autoarray.operators import sparse_util
 
 __all__ = ["AbstractInversionImaging", "check_operated_mapping_matrix"]
@@ -81,6 +82,16 @@ class AbstractInversionImaging(ABC):
         Correlated noise (``dataset.noise_covariance``): the system, chi^2 and noise
         normalisation are then those of the whitened data (see
         :mod:`autoarray.dataset.noise_covariance`); ``noise_map`` is not used by them.
+    log_det_regularization_list : list of (float or jax.Array or None), optional
+        ``ln det H_j`` of each regularized object when known in closed form (a mapper's
+        :attr:`autoarray.Mapper.log_det_regularization_matrix`), None where ``H_j`` is to be
+        factorised (or there is none). Default: factorise every ``H_j``.
+    xp : module
+        ``numpy`` (default) or ``jax.numpy``. Under JAX every quantity is a JAX array and the
+        whole evidence is jit-able, ``vmap``-able and differentiable; the checks that need
+        numbers (an all-zero unregularized column, a singular or degenerate ``F + H``, a NaN
+        reconstruction) are not made, and such a system gives a NaN evidence instead of an
+        ``InversionException``. Shapes and list lengths are checked either way.
 
     Raises
     ------
@@ -115,9 +126,20 @@ class AbstractInversionImaging(ABC):
         settings: SettingsInversion | None = None,
         label_list=None,
         noise_covariance=None,
+        xp=np,
+        log_det_regularization_list=None,
     ):
-        self.data = sparse_util.values_slim_from(data)
-        self.noise_map = sparse_util.values_slim_from(noise_map)
+        self.xp = xp
+        if xp is not np:
+            warn_if_x64_disabled()
+        self.data = sparse_util.values_slim_from(data, xp)
+        self.noise_map = sparse_util.values_slim_from(noise_map, xp)
+        # The noise map as NumPy values when it is not a JAX value (the dataset's), for the
+        # parameter-independent products formed on the host under JAX.
+        raw_noise = getattr(noise_map, "array", noise_map)
+        self.noise_map_host = (
+            None if is_jax_array(raw_noise) else sparse_util.values_slim_from(noise_map)
+        )
         if self.data.ndim != 1 or self.noise_map.shape != self.data.shape:
             raise exc.InversionException(
                 f"data and noise_map must be (N,) arrays of the same length, got shapes "
@@ -168,7 +190,7 @@ class AbstractInversionImaging(ABC):
             self.parameter_count_list, regularization_matrix_list, self.label_list
         ):
             if reg is not None:
-                reg = np.asarray(reg, dtype=np.float64)
+                reg = xp.asarray(reg, dtype=np.float64)
                 if reg.shape != (count, count):
                     raise exc.InversionException(
                         f"The regularization matrix of {label} has shape {reg.shape}; expected "
@@ -176,6 +198,20 @@ class AbstractInversionImaging(ABC):
                     )
             regs.append(reg)
         self.regularization_matrix_list = regs
+        if log_det_regularization_list is None:
+            log_det_regularization_list = [None] * object_count
+        if len(log_det_regularization_list) != object_count:
+            raise exc.InversionException(
+                f"Got {len(log_det_regularization_list)} log determinants of regularization "
+                f"matrices for {object_count} linear objects; give one (or None) per object."
+            )
+        for log_det, reg, label in zip(log_det_regularization_list, regs, self.label_list):
+            if log_det is not None and reg is None:
+                raise exc.InversionException(
+                    f"{label} has a log determinant of its regularization matrix but no "
+                    "regularization matrix; give both or neither."
+                )
+        self.log_det_regularization_list = list(log_det_regularization_list)
 
     # ------------------------------------------------------------------ the siblings' part
 
@@ -251,16 +287,20 @@ class AbstractInversionImaging(ABC):
     @cached_property
     def operated_mapping_matrix(self) -> np.ndarray:
         """(N, S): the operated mapping matrices of all objects side by side."""
-        return np.hstack(self.operated_mapping_matrix_list)
+        return self.xp.hstack(self.operated_mapping_matrix_list)
 
     @cached_property
     def regularization_matrix(self) -> np.ndarray:
         """``H``, (S, S): block diagonal, zero blocks for unregularized objects."""
         blocks = [
-            np.zeros((count, count)) if reg is None else reg
+            self.xp.zeros((count, count)) if reg is None else reg
             for count, reg in zip(self.parameter_count_list, self.regularization_matrix_list)
         ]
-        return scipy.linalg.block_diag(*blocks)
+        if self.xp is np:
+            return scipy.linalg.block_diag(*blocks)
+        import jax.scipy.linalg
+
+        return jax.scipy.linalg.block_diag(*blocks)
 
     @cached_property
     def curvature_reg_matrix(self) -> np.ndarray:
@@ -269,6 +309,8 @@ class AbstractInversionImaging(ABC):
 
     @cached_property
     def _curvature_reg_factor(self) -> np.ndarray:
+        if self.xp is not np:
+            return inversion_util.cholesky_factor_from(self.curvature_reg_matrix, xp=self.xp)
         # An unregularized all-zero column is the common cause of a singular system (a linear
         # light profile whose light misses the mask); name it instead of failing in LAPACK.
         regularized = np.zeros(self.total_params, dtype=bool)
@@ -302,6 +344,14 @@ class AbstractInversionImaging(ABC):
             If ``F + H`` is singular or not positive definite (e.g. an unregularized column
             with no flux in the mask, or two objects with the same image).
         """
+        if self.xp is not np:
+            if self.settings.use_positive_only_solver:
+                return inversion_util.reconstruction_positive_only_via_jax_from(
+                    self.curvature_reg_matrix, self.data_vector
+                )
+            return inversion_util.reconstruction_from(
+                self._curvature_reg_factor, self.data_vector, xp=self.xp
+            )
         factor = self._curvature_reg_factor
         if self.settings.use_positive_only_solver:
             solution = inversion_util.reconstruction_positive_only_from(factor, self.data_vector)
@@ -334,13 +384,21 @@ class AbstractInversionImaging(ABC):
         """``sum ((d - M~ s) / sigma)^2`` (``r^T C^-1 r`` with a noise covariance)."""
         residual = self.data - self.mapped_reconstructed_image
         if self.noise_covariance is not None:
-            return float(self.noise_covariance.chi_squared_from(residual))
-        return float(np.sum((residual / self.noise_map) ** 2))
+            value = self.noise_covariance.chi_squared_from(residual, xp=self.xp)
+        else:
+            value = self.xp.sum((residual / self.noise_map) ** 2)
+        return self._scalar_from(value)
 
     @cached_property
     def regularization_term(self) -> float:
         """``s^T H s`` (over the regularized parameters; 0 if none)."""
-        return float(self.reconstruction @ self.regularization_matrix @ self.reconstruction)
+        return self._scalar_from(
+            self.reconstruction @ self.regularization_matrix @ self.reconstruction
+        )
+
+    def _scalar_from(self, value):
+        """A Python float under NumPy; the JAX scalar itself under JAX."""
+        return float(value) if self.xp is np else value
 
     @cached_property
     def log_det_curvature_reg_matrix_term(self) -> float:
@@ -349,23 +407,36 @@ class AbstractInversionImaging(ABC):
         if index.size == 0:
             return 0.0
         if index.size == self.total_params:
-            return inversion_util.log_det_from_cholesky(self._curvature_reg_factor)
+            return inversion_util.log_det_from_cholesky(self._curvature_reg_factor, xp=self.xp)
         sub = self.curvature_reg_matrix[np.ix_(index, index)]
         factor = inversion_util.cholesky_factor_from(
-            sub, [self.parameter_labels[j] for j in index], name="(F + H) of the regularized block"
+            sub,
+            [self.parameter_labels[j] for j in index],
+            name="(F + H) of the regularized block",
+            xp=self.xp,
         )
-        return inversion_util.log_det_from_cholesky(factor)
+        return inversion_util.log_det_from_cholesky(factor, xp=self.xp)
 
     @cached_property
     def log_det_regularization_matrix_term(self) -> float:
-        """``ln det H`` over the regularized parameters (0 if none): the sum over its blocks."""
+        """
+        ``ln det H`` over the regularized parameters (0 if none): the sum over its blocks, each
+        given in closed form (``log_det_regularization_list``) or from its Cholesky factor.
+        """
         total = 0.0
-        for reg, label in zip(self.regularization_matrix_list, self.label_list):
-            if reg is not None:
+        for reg, log_det, label in zip(
+            self.regularization_matrix_list, self.log_det_regularization_list, self.label_list
+        ):
+            if log_det is not None:
+                total += log_det
+            elif reg is not None:
                 factor = inversion_util.cholesky_factor_from(
-                    reg, name=f"H (regularization matrix of {label})", check_degenerate=False
+                    reg,
+                    name=f"H (regularization matrix of {label})",
+                    check_degenerate=False,
+                    xp=self.xp,
                 )
-                total += inversion_util.log_det_from_cholesky(factor)
+                total += inversion_util.log_det_from_cholesky(factor, xp=self.xp)
         return total
 
     @cached_property
@@ -373,7 +444,7 @@ class AbstractInversionImaging(ABC):
         """``sum ln 2 pi sigma^2`` (``ln det(2 pi C)`` with a noise covariance)."""
         if self.noise_covariance is not None:
             return self.noise_covariance.noise_normalization
-        return float(np.sum(np.log(2.0 * np.pi * self.noise_map**2)))
+        return self._scalar_from(self.xp.sum(self.xp.log(2.0 * np.pi * self.noise_map**2)))
 
     @property
     def log_likelihood(self) -> float:

@@ -25,6 +25,7 @@ def inversion_from(
     label_list=None,
     mapping_class=InversionImagingMapping,
     sparse_class=InversionImagingSparse,
+    xp=np,
 ):
     """
     Return the linear inversion of ``linear_obj_list`` fitted to an imaging dataset.
@@ -57,6 +58,10 @@ def inversion_from(
     sparse_class : type
         The class built in the sparse formalism (a subclass of
         :class:`autoarray.InversionImagingSparse`).
+    xp : module
+        ``numpy`` or ``jax.numpy``: the inversion's arrays (build the mappers with the same
+        ``xp``, e.g. ``pixelization.mapper_from(grid, xp=jnp)``). Under JAX, correlated noise
+        whitens with ``jax.scipy.linalg.solve_triangular`` (mapping formalism).
 
     Returns
     -------
@@ -85,7 +90,7 @@ def inversion_from(
             if columns is None:
                 operated.append(None)
                 continue
-            columns = np.asarray(columns, dtype=np.float64)
+            columns = xp.asarray(columns, dtype=np.float64)
             operated.append(columns[:, None] if columns.ndim == 1 else columns)
     labels = list(label_list) if label_list is not None else None
     names = labels or [f"linear object {j}" for j in range(count)]
@@ -102,6 +107,10 @@ def inversion_from(
         obj.regularization_matrix if columns is None else None
         for obj, columns in zip(objects, operated)
     ]
+    log_dets = [
+        obj.log_det_regularization_matrix if columns is None else None
+        for obj, columns in zip(objects, operated)
+    ]
     common = dict(
         data=dataset.data if data is None else data,
         noise_map=dataset.noise_map,
@@ -109,11 +118,13 @@ def inversion_from(
         linear_obj_list=objects,
         settings=settings,
         label_list=labels,
+        xp=xp,
+        log_det_regularization_list=log_dets,
     )
     if dataset.sparse_operator is not None and any(c is None for c in operated):
         s_pix = dataset.convolve_over_sample_size_pixelization
         mapping = [
-            obj.mapping_matrix_over_sampled_for(s_pix) if columns is None else None
+            None if columns is not None else _mapping_matrix_for(obj, s_pix)
             for obj, columns in zip(objects, operated)
         ]
         return sparse_class(
@@ -132,3 +143,13 @@ def inversion_from(
         noise_covariance=getattr(dataset, "noise_covariance", None),
         **common,
     )
+
+
+def _mapping_matrix_for(mapper: Mapper, s: int):
+    """
+    A mapper's fine mapping matrix for the sparse formalism: NumPy (CSR) for a NumPy or
+    concrete JAX mapper (the inversion forms their curvature on the host), else its BCOO.
+    """
+    if mapper.xp is not np and mapper.is_concrete:
+        return mapper.host_mapping_matrix_over_sampled_for(s)
+    return mapper.mapping_matrix_over_sampled_for(s)

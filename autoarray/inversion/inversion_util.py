@@ -18,7 +18,11 @@ of a pixelization, or a linear light profile of unit intensity). With the noise 
 * log evidence (Suyu et al. 2006; Dye & Warren 2005)
   ``-1/2 [chi^2 + s^T H s + ln det(F + H) - ln det H + sum ln 2 pi sigma^2]``.
 
-Everything here is NumPy (and scipy) on plain arrays. Meshes, mapping matrices and
+The functions take ``xp`` (``numpy`` or ``jax.numpy``) where the two differ: with NumPy they
+check what they can (positive definiteness, degenerate columns) and raise
+``InversionException`` naming the parameters; under JAX, whose values are traced inside
+``jax.jit`` and cannot stop a computation, a matrix that is not positive definite gives NaN (a
+NaN log evidence, which a sampler rejects). Meshes, mapping matrices and
 regularization matrices are in :mod:`autoarray.inversion.mesh_util`,
 :mod:`autoarray.inversion.mapper_util` and :mod:`autoarray.inversion.regularization_util`; the
 classes of :mod:`autoarray.inversion.abstract` hold the state.
@@ -38,6 +42,7 @@ __all__ = [
     "cholesky_factor_from",
     "reconstruction_from",
     "reconstruction_positive_only_from",
+    "reconstruction_positive_only_via_jax_from",
     "log_det_from_cholesky",
     "log_evidence_from",
 ]
@@ -91,13 +96,16 @@ def curvature_matrix_from(operated_mapping_matrix, noise_map) -> np.ndarray:
 
 
 def cholesky_factor_from(
-    matrix, labels=None, name="F + H", check_degenerate: bool = True
+    matrix, labels=None, name="F + H", check_degenerate: bool = True, xp=np
 ) -> np.ndarray:
     """
     Return the upper Cholesky factor ``U`` (``matrix = U^T U``) of a symmetric matrix.
 
     Parameters
     ----------
+    xp : module
+        ``numpy`` (checked, see Raises) or ``jax.numpy`` (``jnp.linalg.cholesky``: no check; a
+        matrix that is not positive definite gives a factor of NaN).
     matrix : numpy.ndarray
         (S, S) symmetric matrix that must be positive definite.
     labels : list of str, optional
@@ -121,6 +129,8 @@ def cholesky_factor_from(
         a linear combination of the others (:data:`DEGENERATE_PIVOT_FRACTION`): the linear system
         has no unique solution.
     """
+    if xp is not np:
+        return xp.linalg.cholesky(matrix).T
     matrix = np.asarray(matrix, dtype=np.float64)
     n = matrix.shape[0]
 
@@ -156,22 +166,28 @@ def cholesky_factor_from(
     return np.triu(factor)
 
 
-def reconstruction_from(factor, data_vector) -> np.ndarray:
+def reconstruction_from(factor, data_vector, xp=np) -> np.ndarray:
     """
     Return the solution ``s`` of ``(F + H) s = D``.
 
     Parameters
     ----------
-    factor : numpy.ndarray
+    factor : numpy.ndarray or jax.Array
         (S, S) upper Cholesky factor ``U`` of ``F + H`` (:func:`cholesky_factor_from`).
-    data_vector : numpy.ndarray
+    data_vector : numpy.ndarray or jax.Array
         (S,) ``D``.
+    xp : module
+        ``numpy`` (``scipy.linalg.cho_solve``) or ``jax.numpy`` (``jax.scipy.linalg.cho_solve``).
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or jax.Array
         (S,).
     """
+    if xp is not np:
+        import jax.scipy.linalg
+
+        return jax.scipy.linalg.cho_solve((factor, False), data_vector)
     return scipy.linalg.cho_solve((factor, False), data_vector, check_finite=False)
 
 
@@ -210,25 +226,84 @@ def reconstruction_positive_only_from(factor, data_vector) -> np.ndarray:
     return solution
 
 
-def log_det_from_cholesky(factor) -> float:
+def reconstruction_positive_only_via_jax_from(curvature_reg_matrix, data_vector):
+    """
+    Return ``argmin_{s >= 0} s^T (F + H) s - 2 s^T D`` in JAX: jit-able, ``vmap``-able and
+    differentiable.
+
+    The active set (the parameters held at 0) is found by ``jaxnnls.solve_nnls``, a
+    primal-dual interior-point method (Cholesky steps, at most 50 iterations); the solution is
+    then solved exactly on that set, ``(F + H)_ff s_f = D_f`` with ``s = 0`` elsewhere, by one
+    Cholesky solve of fixed shape (the held rows and columns replaced by the identity). A
+    parameter is held when the interior point's value is below what its dual (the objective's
+    gradient ``((F + H) s - D)_j``) implies, ``s_j (F + H)_jj < z_j``.
+
+    Parameters
+    ----------
+    curvature_reg_matrix : jax.Array
+        (S, S) ``F + H``, symmetric positive definite.
+    data_vector : jax.Array
+        (S,) ``D``.
+
+    Returns
+    -------
+    jax.Array
+        (S,), every entry >= 0: the exact solution on the active set (values below 0 by less
+        than 1e-10 of the largest clipped to 0), or, if that solution is clearly negative
+        somewhere (the interior point stopped before finding the active set), the interior
+        point's solution clipped to 0.
+
+    Notes
+    -----
+    The exact solve on the active set is what makes the result agree with
+    ``scipy.optimize.nnls`` to rounding (the interior point alone stops at a KKT residual of
+    ``S x 1e-12`` in absolute terms), and what ``jax.grad`` differentiates: the active set is a
+    constant (``jax.lax.stop_gradient``), so gradients are those of the exact constrained
+    solution wherever the active set does not change, rather than of the solver's iterations.
+    ``jaxnnls`` takes its tolerance from the float precision at its import, so import it (or
+    call this) after ``jax_enable_x64`` is set.
+    """
+    import jax
+    import jax.numpy as jnp
+    import jaxnnls
+
+    matrix = jax.lax.stop_gradient(curvature_reg_matrix)
+    vector = jax.lax.stop_gradient(data_vector)
+    interior, _, dual, _, _ = jaxnnls.solve_nnls(matrix, vector)
+    free = interior * jnp.diag(matrix) > dual
+    pair = free[:, None] & free[None, :]
+    reduced = jnp.where(pair, curvature_reg_matrix, 0.0) + jnp.diag(jnp.where(free, 0.0, 1.0))
+    factor = jnp.linalg.cholesky(reduced).T
+    exact = reconstruction_from(factor, jnp.where(free, data_vector, 0.0), xp=jnp)
+    # A free value may come out a rounding error below 0 (a parameter at the bound to rounding):
+    # clipped. A clearly negative one means the active set was wrong: the interior point is kept.
+    tolerance = 1e-10 * jnp.max(jnp.abs(exact))
+    valid = jnp.all(exact >= -tolerance)
+    return jnp.where(valid, jnp.maximum(exact, 0.0), jnp.maximum(interior, 0.0))
+
+
+def log_det_from_cholesky(factor, xp=np):
     """
     Return ``ln det A = 2 sum ln U_jj``.
 
     Parameters
     ----------
-    factor : numpy.ndarray
+    factor : numpy.ndarray or jax.Array
         (S, S) Cholesky factor ``U`` of ``A`` (:func:`cholesky_factor_from`).
+    xp : module
+        ``numpy`` (a Python float is returned) or ``jax.numpy`` (a JAX scalar).
 
     Returns
     -------
-    float
+    float or jax.Array
     """
-    return float(2.0 * np.sum(np.log(np.diag(factor))))
+    value = 2.0 * xp.sum(xp.log(xp.diag(factor)))
+    return float(value) if xp is np else value
 
 
 def log_evidence_from(
     chi_squared, regularization_term, log_det_curvature_reg, log_det_regularization, noise_norm
-) -> float:
+):
     """
     Return the log evidence
     ``-1/2 [chi^2 + s^T H s + ln det(F + H) - ln det H + sum ln 2 pi sigma^2]``.
@@ -248,15 +323,14 @@ def log_evidence_from(
 
     Returns
     -------
-    float
+    float or jax.Array
+        A Python float when every term is one (NumPy), else a JAX scalar.
     """
-    return float(
-        -0.5
-        * (
-            chi_squared
-            + regularization_term
-            + log_det_curvature_reg
-            - log_det_regularization
-            + noise_norm
-        )
+    value = -0.5 * (
+        chi_squared
+        + regularization_term
+        + log_det_curvature_reg
+        - log_det_regularization
+        + noise_norm
     )
+    return float(value) if isinstance(value, float | np.floating) else value

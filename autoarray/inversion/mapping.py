@@ -17,6 +17,7 @@ import scipy.sparse
 from autoarray import exc
 from autoarray.inversion import inversion_util
 from autoarray.inversion.abstract import AbstractInversionImaging, check_operated_mapping_matrix
+from autoarray.jax_util import is_bcoo
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import sparse_util
 
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def operated_mapping_matrix_from(
-    mapping_matrix, psf, mask: Mask2D, convolve_over_sample_size: int | None = None
+    mapping_matrix, psf, mask: Mask2D, convolve_over_sample_size: int | None = None, xp=np
 ) -> np.ndarray:
     """
     Return the operated mapping matrix: every column of ``mapping_matrix`` PSF-blurred.
@@ -46,10 +47,13 @@ def operated_mapping_matrix_from(
     convolve_over_sample_size : int, optional
         The ``s`` the caller built ``mapping_matrix`` for (e.g. the dataset's
         ``convolve_over_sample_size_pixelization``); if given it must equal the PSF's.
+    xp : module
+        ``numpy`` or ``jax.numpy``; under JAX a BCOO mapping matrix (the mapper's) is convolved
+        by the convolver's tap route or FFT engine, whichever it measures faster.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or jax.Array
         (N, S) dense: ``psf.convolved_mapping_matrix_from(mapping_matrix, mask)``, which blurs at
         fine resolution and takes the mean of each ``s x s`` block when ``s > 1``.
 
@@ -78,9 +82,11 @@ def operated_mapping_matrix_from(
     sparse_util.check_mapping_matrix_rows(mapping_matrix, mask, s_psf)
     if psf is None:
         if scipy.sparse.issparse(mapping_matrix):
-            return mapping_matrix.toarray()
-        return np.array(mapping_matrix, dtype=np.float64)
-    return psf.convolved_mapping_matrix_from(mapping_matrix, mask)
+            mapping_matrix = mapping_matrix.toarray()
+        elif is_bcoo(mapping_matrix):
+            mapping_matrix = mapping_matrix.todense()
+        return xp.array(mapping_matrix, dtype=np.float64)
+    return psf.convolved_mapping_matrix_from(mapping_matrix, mask, xp=xp)
 
 
 def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray:
@@ -99,8 +105,9 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
 
     Returns
     -------
-    numpy.ndarray
-        (N, S) dense.
+    numpy.ndarray or jax.Array
+        (N, S) dense: a NumPy array for a NumPy or concrete JAX mapper (a constant of the
+        traced function), else a JAX array.
 
     Raises
     ------
@@ -110,7 +117,14 @@ def mapper_operated_mapping_matrix_from(mapper, psf, mask: Mask2D) -> np.ndarray
     """
     mapper.check_mask(mask)
     s = 1 if psf is None else psf.convolve_over_sample_size
-    return operated_mapping_matrix_from(mapper.mapping_matrix_over_sampled_for(s), psf, mask)
+    if mapper.xp is not np and mapper.is_concrete:
+        # Depends on no model parameter: formed once, with NumPy's sparse operator.
+        return operated_mapping_matrix_from(
+            mapper.host_mapping_matrix_over_sampled_for(s), psf, mask, xp=np
+        )
+    return operated_mapping_matrix_from(
+        mapper.mapping_matrix_over_sampled_for(s), psf, mask, xp=mapper.xp
+    )
 
 
 class InversionImagingMapping(AbstractInversionImaging):
@@ -137,6 +151,13 @@ class InversionImagingMapping(AbstractInversionImaging):
         The solver (unconstrained or positive-only).
     label_list : list of str, optional
         A name per object for error messages (default ``"linear object j"``).
+    noise_covariance : NoiseCovariance, optional
+        Correlated noise: ``D`` and ``F`` of the whitened system (NumPy and JAX).
+    log_det_regularization_list : list of (float or None), optional
+        ``ln det H_j`` per object where known in closed form (see
+        :class:`autoarray.AbstractInversionImaging`).
+    xp : module
+        ``numpy`` or ``jax.numpy`` (see :class:`AbstractInversionImaging`).
 
     Raises
     ------
@@ -163,9 +184,14 @@ class InversionImagingMapping(AbstractInversionImaging):
         settings=None,
         label_list=None,
         noise_covariance=None,
+        xp=np,
+        log_det_regularization_list=None,
     ):
+        # Under JAX, NumPy blocks (a concrete mapper's) stay NumPy: their curvature is formed
+        # on the host (see curvature_matrix).
         self._operated_mapping_matrix_list = [
-            np.asarray(m, dtype=np.float64) for m in operated_mapping_matrix_list
+            np.asarray(m, dtype=np.float64) if isinstance(m, np.ndarray) else xp.asarray(m)
+            for m in operated_mapping_matrix_list
         ]
         super().__init__(
             data,
@@ -176,6 +202,8 @@ class InversionImagingMapping(AbstractInversionImaging):
             settings=settings,
             label_list=label_list,
             noise_covariance=noise_covariance,
+            xp=xp,
+            log_det_regularization_list=log_det_regularization_list,
         )
 
     def _parameter_count_list_checked(self) -> list:
@@ -192,13 +220,13 @@ class InversionImagingMapping(AbstractInversionImaging):
     @cached_property
     def _whitened_operated_mapping_matrix(self) -> np.ndarray:
         """``L^-1 M~`` with a noise covariance ``C = L L^T``."""
-        return self.noise_covariance.whitened_from(self.operated_mapping_matrix)
+        return self.noise_covariance.whitened_from(self.operated_mapping_matrix, xp=self.xp)
 
     @cached_property
     def data_vector(self) -> np.ndarray:
         """``D = M~^T (d / sigma^2)`` (``M~^T C^-1 d`` with a noise covariance), (S,)."""
         if self.noise_covariance is not None:
-            whitened_data = self.noise_covariance.whitened_from(self.data)
+            whitened_data = self.noise_covariance.whitened_from(self.data, xp=self.xp)
             return self._whitened_operated_mapping_matrix.T @ whitened_data
         return inversion_util.data_vector_from(
             self.operated_mapping_matrix, self.data, self.noise_map
@@ -207,10 +235,48 @@ class InversionImagingMapping(AbstractInversionImaging):
     @cached_property
     def curvature_matrix(self) -> np.ndarray:
         """``F = M~^T N^-1 M~`` (``M~^T C^-1 M~`` with a noise covariance), (S, S), symmetric."""
+        if self.xp is not np:
+            return self._curvature_matrix_via_blocks
         if self.noise_covariance is not None:
             whitened = self._whitened_operated_mapping_matrix
             return sparse_util.symmetric_part_from(whitened.T @ whitened)
         return inversion_util.curvature_matrix_from(self.operated_mapping_matrix, self.noise_map)
+
+    @cached_property
+    def _curvature_matrix_via_blocks(self):
+        """
+        ``F`` under JAX, block by block: a block between two NumPy operated matrices (concrete
+        mappers') is a product of constants, formed once with NumPy (BLAS ``syrk`` for a
+        diagonal block); the others are JAX products.
+        """
+        xp = self.xp
+        blocks = self.operated_mapping_matrix_list
+        on_host = self.noise_map_host is not None
+        host = [on_host and isinstance(b, np.ndarray) for b in blocks]
+        if self.noise_covariance is not None:
+            weighted = [
+                self.noise_covariance.whitened_from(b)
+                if h
+                else self.noise_covariance.whitened_from(b, xp=xp)
+                for b, h in zip(blocks, host)
+            ]
+        else:
+            weighted = [
+                b / (self.noise_map_host if h else self.noise_map)[:, None]
+                for b, h in zip(blocks, host)
+            ]
+        rows = []
+        for i, (wi, hi) in enumerate(zip(weighted, host)):
+            row = []
+            for j, (wj, hj) in enumerate(zip(weighted, host)):
+                if j < i:
+                    row.append(rows[j][i].T)
+                elif hi and hj:
+                    row.append(xp.asarray(_gram_from(wi) if i == j else wi.T @ wj))
+                else:
+                    row.append(wi.T @ wj)
+            rows.append(row)
+        return sparse_util.symmetric_part_from(xp.block(rows))
 
     @cached_property
     def mapped_reconstructed_image(self) -> np.ndarray:
@@ -224,3 +290,8 @@ class InversionImagingMapping(AbstractInversionImaging):
             block @ values
             for block, values in zip(self.operated_mapping_matrix_list, self.reconstruction_list)
         ]
+
+
+def _gram_from(weighted: np.ndarray) -> np.ndarray:
+    """``X^T X`` of a NumPy matrix with BLAS ``syrk`` (half the work of a general product)."""
+    return inversion_util.curvature_matrix_from(weighted, np.ones(weighted.shape[0]))

@@ -66,6 +66,13 @@ class RectangularUniform:
     def __repr__(self):
         return f"RectangularUniform(shape={self.shape})"
 
+    # A mesh is a value (its shape): equal meshes let a Pixelization pytree keep one jit trace.
+    def __eq__(self, other):
+        return type(other) is type(self) and other.shape == self.shape
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.shape))
+
     def extent_from(self, points) -> tuple:
         """
         Return the extent of the mesh laid over ``points``.
@@ -97,23 +104,30 @@ class RectangularUniform:
         """
         return mesh_util.rectangular_mesh_grid_from(self.shape, extent)
 
-    def interpolation_from(self, points, extent) -> tuple:
+    def interpolation_from(self, points, extent, xp=np) -> tuple:
         """
         Return the bilinear interpolation of ``points`` on the mesh.
 
         Parameters
         ----------
-        points : numpy.ndarray
+        points : numpy.ndarray or jax.Array
             (M, 2) (y, x) points.
         extent : tuple of float
             ``(y_min, y_max, x_min, x_max)`` of the mesh.
+        xp : module
+            ``numpy`` or ``jax.numpy``.
 
         Returns
         -------
-        mappings, weights : numpy.ndarray
+        mappings, weights : numpy.ndarray or jax.Array
             Both (M, 4) (:func:`mesh_util.rectangular_interpolation_from`).
         """
-        return mesh_util.rectangular_interpolation_from(points, self.shape, extent)
+        return mesh_util.rectangular_interpolation_from(points, self.shape, extent, xp=xp)
+
+    @property
+    def laplacian_eigenvalues(self) -> np.ndarray:
+        """The eigenvalues of ``B^T B`` of :attr:`neighbour_pairs` (closed form, (pixels,))."""
+        return regularization_util.rectangular_laplacian_eigenvalues_from(self.shape)
 
     @property
     def neighbour_pairs(self) -> np.ndarray:

@@ -90,29 +90,34 @@ def rectangular_mesh_grid_from(shape, extent) -> np.ndarray:
     return np.stack(np.meshgrid(y, x, indexing="ij"), axis=-1).reshape(-1, 2)
 
 
-def rectangular_interpolation_from(points, shape, extent) -> tuple:
+def rectangular_interpolation_from(points, shape, extent, xp=np) -> tuple:
     """
     Return the bilinear interpolation of ``points`` on a uniform rectangular mesh.
 
     Parameters
     ----------
-    points : numpy.ndarray
+    points : numpy.ndarray or jax.Array
         (M, 2) (y, x) points.
     shape : tuple of int
         ``(ny, nx)`` mesh nodes, each >= 2.
     extent : tuple of float
-        ``(y_min, y_max, x_min, x_max)`` of the node lattice (:func:`rectangular_mesh_grid_from`).
+        ``(y_min, y_max, x_min, x_max)`` of the node lattice (:func:`rectangular_mesh_grid_from`);
+        its entries may be JAX values (traced).
+    xp : module
+        ``numpy`` or ``jax.numpy``: the same arithmetic either way, with shapes fixed by ``M``
+        alone (four nodes per point whatever the extent), so under ``jax.jit`` the
+        interpolation traces once per number of points and mesh shape.
 
     Returns
     -------
-    mappings : numpy.ndarray
-        (M, 4) int64 node indices: top-left, top-right, bottom-left and bottom-right of the cell
+    mappings : numpy.ndarray or jax.Array
+        (M, 4) int node indices: top-left, top-right, bottom-left and bottom-right of the cell
         holding the point.
-    weights : numpy.ndarray
+    weights : numpy.ndarray or jax.Array
         (M, 4) float64 bilinear weights of those nodes. The weights of a point inside ``extent``
         are in [0, 1] and sum to 1; a point outside gets weights 0 (it maps to no mesh pixel).
     """
-    points = np.asarray(points, dtype=np.float64)
+    points = xp.asarray(points, dtype=np.float64)
     ny, nx = shape
     y_min, y_max, x_min, x_max = extent
     # Fractional node coordinates, row 0 at the top (+y), column 0 at the left.
@@ -120,12 +125,12 @@ def rectangular_interpolation_from(points, shape, extent) -> tuple:
     fx = (points[:, 1] - x_min) / ((x_max - x_min) / (nx - 1))
     inside = (fy >= 0.0) & (fy <= ny - 1) & (fx >= 0.0) & (fx <= nx - 1)
     # A point on the last row / column belongs to the last cell (its far weight is then 1).
-    j = np.clip(np.floor(fy).astype(np.int64), 0, ny - 2)
-    i = np.clip(np.floor(fx).astype(np.int64), 0, nx - 2)
-    ty = np.where(inside, fy - j, 0.0)
-    tx = np.where(inside, fx - i, 0.0)
-    weights = np.stack([(1.0 - ty) * (1.0 - tx), (1.0 - ty) * tx, ty * (1.0 - tx), ty * tx], axis=1)
-    weights[~inside] = 0.0
+    j = xp.clip(xp.floor(fy).astype(np.int64), 0, ny - 2)
+    i = xp.clip(xp.floor(fx).astype(np.int64), 0, nx - 2)
+    ty = xp.where(inside, fy - j, 0.0)
+    tx = xp.where(inside, fx - i, 0.0)
+    weights = xp.stack([(1.0 - ty) * (1.0 - tx), (1.0 - ty) * tx, ty * (1.0 - tx), ty * tx], axis=1)
+    weights = xp.where(inside[:, None], weights, 0.0)
     top_left = j * nx + i
-    mappings = np.stack([top_left, top_left + 1, top_left + nx, top_left + nx + 1], axis=1)
+    mappings = xp.stack([top_left, top_left + 1, top_left + nx, top_left + nx + 1], axis=1)
     return mappings, weights

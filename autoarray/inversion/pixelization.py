@@ -2,8 +2,15 @@
 The :class:`Pixelization`: a mesh and a regularization, reconstructing light on the mesh's pixels.
 """
 
+import numpy as np
+
 from autoarray import exc
 from autoarray.inversion.mapper import Mapper
+
+try:  # jax is optional: registration happens only where it is installed.
+    import jax.tree_util as _jax_tree_util
+except ImportError:  # pragma: no cover - exercised only without jax
+    _jax_tree_util = None
 
 __all__ = ["Pixelization"]
 
@@ -26,6 +33,13 @@ class Pixelization:
     InversionException
         If ``mesh`` has no ``pixels`` / ``interpolation_from``, or ``regularization`` no
         ``regularization_matrix_from``.
+
+    Notes
+    -----
+    With ``jax`` installed a ``Pixelization`` is a pytree: its child is the regularization (the
+    coefficient is a leaf) and the mesh, a value fixing every shape, is static. So a
+    pixelization can be an argument of ``jax.jit`` / ``jax.vmap`` / ``jax.grad``, and
+    pixelizations with equal meshes share one trace.
     """
 
     def __init__(self, mesh, regularization=None):
@@ -45,7 +59,7 @@ class Pixelization:
     def __repr__(self):
         return f"Pixelization(mesh={self.mesh!r}, regularization={self.regularization!r})"
 
-    def mapper_from(self, grid, extent=None, point_offset=(0.0, 0.0)) -> Mapper:
+    def mapper_from(self, grid, extent=None, point_offset=(0.0, 0.0), xp=np) -> Mapper:
         """
         Return the :class:`Mapper` of this pixelization's mesh over the pixelization grid.
 
@@ -59,6 +73,8 @@ class Pixelization:
             The (y, x) arcsec offset of the mapped points from ``grid.over_sampled``: the
             pixelization PSF's ``light_sample_offset`` (``dataset.psf_pixelization``; non-zero
             only for an even, STPSF-layout, kernel).
+        xp : module
+            ``numpy`` or ``jax.numpy`` (see :class:`Mapper`).
 
         Returns
         -------
@@ -75,4 +91,22 @@ class Pixelization:
             regularization=self.regularization,
             extent=extent,
             point_offset=point_offset,
+            xp=xp,
         )
+
+
+def _flatten_pixelization(pixelization):
+    return (pixelization.regularization,), pixelization.mesh
+
+
+def _unflatten_pixelization(mesh, children):
+    pixelization = object.__new__(Pixelization)
+    pixelization.mesh = mesh
+    pixelization.regularization = children[0]
+    return pixelization
+
+
+if _jax_tree_util is not None:
+    _jax_tree_util.register_pytree_node(
+        Pixelization, _flatten_pixelization, _unflatten_pixelization
+    )

@@ -11,6 +11,7 @@ import scipy.sparse
 
 from autoarray import exc
 from autoarray.inversion.abstract import AbstractInversionImaging, check_operated_mapping_matrix
+from autoarray.jax_util import bcoo_from, is_traced
 from autoarray.operators import sparse_util
 from autoarray.operators.sparse_operator import ImagingSparseOperator
 
@@ -46,11 +47,22 @@ class InversionImagingSparse(AbstractInversionImaging):
         Unconstrained (default) or positive-only solve.
     label_list : list of str, optional
         The objects' names in error messages; default ``"linear object j"``.
+    log_det_regularization_list : list of (float or None), optional
+        ``ln det H_j`` per object where known in closed form (see
+        :class:`autoarray.AbstractInversionImaging`).
+    xp : module
+        ``numpy`` or ``jax.numpy``. Under JAX the mapping matrices are used as
+        ``jax.experimental.sparse.BCOO`` and ``D``, the curvature involving operated columns and
+        the model images come from the operator's JAX methods (jit-able); the curvature between
+        mapping matrices given as ``scipy.sparse`` (a concrete mapper's: it depends on no model
+        parameter) is formed with the operator's NumPy engine, once per trace, and with its
+        ``"w_fft"`` JAX engine otherwise. See :class:`autoarray.AbstractInversionImaging` for
+        what is checked.
 
     Attributes
     ----------
-    mapping_matrix_list : list of (scipy.sparse.csr_array or None)
-        The mapping matrices as CSR.
+    mapping_matrix_list : list of (scipy.sparse.csr_array or BCOO or None)
+        The mapping matrices as CSR (NumPy) or BCOO (JAX).
 
     Raises
     ------
@@ -74,6 +86,8 @@ class InversionImagingSparse(AbstractInversionImaging):
         linear_obj_list=None,
         settings=None,
         label_list=None,
+        xp=np,
+        log_det_regularization_list=None,
     ):
         if not isinstance(sparse_operator, ImagingSparseOperator):
             raise exc.InversionException(
@@ -102,7 +116,7 @@ class InversionImagingSparse(AbstractInversionImaging):
         # Checked as given (their rows name the mistake best), stored as CSR once checked.
         self.mapping_matrix_list = mapping_matrix_list
         self._operated_given = [
-            None if o is None else np.asarray(o, dtype=np.float64)
+            None if o is None else xp.asarray(o, dtype=np.float64)
             for o in operated_mapping_matrix_list
         ]
         super().__init__(
@@ -113,10 +127,23 @@ class InversionImagingSparse(AbstractInversionImaging):
             linear_obj_list=linear_obj_list,
             settings=settings,
             label_list=label_list,
+            xp=xp,
+            log_det_regularization_list=log_det_regularization_list,
         )
-        self.mapping_matrix_list = [
-            None if m is None else scipy.sparse.csr_array(m) for m in self.mapping_matrix_list
-        ]
+        if xp is np:
+            self.mapping_matrix_list = [
+                None if m is None else scipy.sparse.csr_array(m) for m in self.mapping_matrix_list
+            ]
+        else:
+            # NumPy (CSR) mapping matrices (concrete mappers') are kept for the curvature
+            # between them, which depends on no model parameter and is formed on the host.
+            self._host_mapping_matrix_list = [
+                scipy.sparse.csr_array(m) if scipy.sparse.issparse(m) else None
+                for m in self.mapping_matrix_list
+            ]
+            self.mapping_matrix_list = [
+                None if m is None else bcoo_from(m) for m in self.mapping_matrix_list
+            ]
 
     def _parameter_count_list_checked(self) -> list:
         operator = self.sparse_operator
@@ -134,8 +161,9 @@ class InversionImagingSparse(AbstractInversionImaging):
                 operator.check_mapping_matrix(mapping)
             else:
                 check_operated_mapping_matrix(operated, n, label)
-        if self.noise_map.shape != operator.noise_map.shape or not np.array_equal(
-            self.noise_map, operator.noise_map
+        if self.noise_map.shape != operator.noise_map.shape or (
+            not is_traced(self.noise_map)
+            and not np.array_equal(np.asarray(self.noise_map), operator.noise_map)
         ):
             raise exc.InversionException(
                 "The noise map differs from the one the sparse operator was built from (it "
@@ -164,12 +192,21 @@ class InversionImagingSparse(AbstractInversionImaging):
     @cached_property
     def _mapping_matrix_stacked(self):
         blocks = [m for m in self.mapping_matrix_list if m is not None]
-        return scipy.sparse.csr_array(scipy.sparse.hstack(blocks)) if blocks else None
+        if not blocks:
+            return None
+        if self.xp is np:
+            return scipy.sparse.csr_array(scipy.sparse.hstack(blocks))
+        return _bcoo_side_by_side_from(blocks)
 
     @cached_property
     def _operated_stacked(self):
         blocks = [o for o in self._operated_given if o is not None]
-        return np.hstack(blocks) if blocks else None
+        return self.xp.hstack(blocks) if blocks else None
+
+    @staticmethod
+    def _triplets_of(bcoo) -> tuple:
+        """``(rows, cols, values, columns)`` of a BCOO mapping matrix."""
+        return bcoo.indices[:, 0], bcoo.indices[:, 1], bcoo.data, bcoo.shape[1]
 
     # ---------------------------------------------------------------------- matrices
 
@@ -180,6 +217,16 @@ class InversionImagingSparse(AbstractInversionImaging):
         and plots): the sparse formalism itself never forms them.
         """
         op = self.sparse_operator
+        if self.xp is not np:
+            state = op.state
+            return [
+                o
+                if m is None
+                else state.convolved_columns_from(
+                    state.mapping_values_from(m, None, self.xp), xp=self.xp
+                )
+                for m, o in zip(self.mapping_matrix_list, self._operated_given)
+            ]
         return [
             o if m is None else op.noise_map[:, None] * (op.weighted_operator @ m).toarray()
             for m, o in zip(self.mapping_matrix_list, self._operated_given)
@@ -189,6 +236,8 @@ class InversionImagingSparse(AbstractInversionImaging):
     def data_vector(self) -> np.ndarray:
         """``D`` (S,): ``A^T K^T (d / sigma^2)`` for pixelizations, ``M~^T (d / sigma^2)`` else."""
         mapped, operated = self._parameter_index
+        if self.xp is not np:
+            return self._data_vector_via_jax
         vector = np.empty(self.total_params)
         if mapped.size:
             vector[mapped] = self.sparse_operator.data_vector_from(
@@ -203,6 +252,8 @@ class InversionImagingSparse(AbstractInversionImaging):
         """``F`` (S, S): ``A^T W A`` between pixelizations, the operated columns' terms else."""
         mapped, operated = self._parameter_index
         op = self.sparse_operator
+        if self.xp is not np:
+            return self._curvature_matrix_via_jax
         curvature = np.empty((self.total_params, self.total_params))
         if mapped.size:
             curvature[np.ix_(mapped, mapped)] = op.curvature_matrix_from(
@@ -217,12 +268,65 @@ class InversionImagingSparse(AbstractInversionImaging):
             curvature[np.ix_(operated, mapped)] = cross.T
         return sparse_util.symmetric_part_from(curvature)
 
+    @cached_property
+    def _data_vector_via_jax(self):
+        mapped, operated = self._parameter_index
+        xp = self.xp
+        vector = xp.zeros(self.total_params)
+        if mapped.size:
+            rows, cols, values, pixels = self._triplets_of(self._mapping_matrix_stacked)
+            vector = vector.at[mapped].set(
+                self.sparse_operator.data_vector_via_jax_from(rows, cols, values, pixels, self.data)
+            )
+        if operated.size:
+            vector = vector.at[operated].set(
+                self._operated_stacked.T @ (self.data / self.noise_map**2)
+            )
+        return vector
+
+    @cached_property
+    def _curvature_matrix_via_jax(self):
+        mapped, operated = self._parameter_index
+        op = self.sparse_operator
+        xp = self.xp
+        curvature = xp.zeros((self.total_params, self.total_params))
+        if mapped.size:
+            triplets = self._triplets_of(self._mapping_matrix_stacked)
+            host = [
+                h
+                for h, m in zip(self._host_mapping_matrix_list, self.mapping_matrix_list)
+                if m is not None
+            ]
+            if all(h is not None for h in host):
+                # A product of constants: formed once per trace with NumPy's engine.
+                block = xp.asarray(op.curvature_matrix_from(scipy.sparse.hstack(host, "csr")))
+            else:
+                block = op.curvature_matrix_via_jax_from(*triplets)
+            curvature = curvature.at[np.ix_(mapped, mapped)].set(block)
+        if operated.size:
+            weighted = self._operated_stacked / self.noise_map[:, None]
+            curvature = curvature.at[np.ix_(operated, operated)].set(weighted.T @ weighted)
+        if mapped.size and operated.size:
+            cross = op.cross_curvature_via_jax_from(*triplets, self._operated_stacked)
+            curvature = curvature.at[np.ix_(mapped, operated)].set(cross)
+            curvature = curvature.at[np.ix_(operated, mapped)].set(cross.T)
+        return sparse_util.symmetric_part_from(curvature)
+
     # ------------------------------------------------------------------- model images
 
     @property
     def mapped_reconstructed_image_list(self) -> list:
         """The model image of each object (N,): ``K (A_j s_j)`` for pixelizations."""
         op = self.sparse_operator
+        if self.xp is not np:
+            return [
+                op.blurred_image_via_jax_from(*self._triplets_of(m)[:3], values)
+                if m is not None
+                else o @ values
+                for m, o, values in zip(
+                    self.mapping_matrix_list, self._operated_given, self.reconstruction_list
+                )
+            ]
         return [
             op.blurred_image_from(m @ values) if m is not None else o @ values
             for m, o, values in zip(
@@ -233,4 +337,20 @@ class InversionImagingSparse(AbstractInversionImaging):
     @cached_property
     def mapped_reconstructed_image(self) -> np.ndarray:
         """The model image of the inversion (N,): the sum over objects."""
-        return np.sum(self.mapped_reconstructed_image_list, axis=0)
+        images = self.mapped_reconstructed_image_list
+        if self.xp is np:
+            return np.sum(images, axis=0)
+        return sum(images[1:], images[0])
+
+
+def _bcoo_side_by_side_from(blocks):
+    """BCOO matrices with the same rows side by side (their non-zeros kept as they are)."""
+    import jax.numpy as jnp
+    from jax.experimental import sparse as jax_sparse
+
+    offsets = np.concatenate([[0], np.cumsum([b.shape[1] for b in blocks])])
+    indices = jnp.concatenate(
+        [b.indices + jnp.asarray([0, int(offset)]) for b, offset in zip(blocks, offsets)]
+    )
+    data = jnp.concatenate([b.data for b in blocks])
+    return jax_sparse.BCOO((data, indices), shape=(blocks[0].shape[0], int(offsets[-1])))

@@ -27,7 +27,7 @@ import scipy.sparse
 
 from autoarray import check_util, exc, fits_util
 from autoarray.device_cache import DeviceArrayCache
-from autoarray.jax_util import is_jax_array, warn_if_x64_disabled
+from autoarray.jax_util import bcoo_from, is_bcoo, is_jax_array, warn_if_x64_disabled
 from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
 from autoarray.operators import convolver_util
@@ -47,6 +47,24 @@ REAL_SPACE_MAX_TAPS = 20
 # real-space operator when ``use_fft=None``: its cost scales with the non-zeros, the FFT's with
 # the number of columns. Measured crossover: 0.054, 0.051, 0.035 for s = 1, 2, 4.
 SPARSE_MAX_DENSITY = 0.04
+
+# JAX mapping matrices given sparse (``jax.experimental.sparse.BCOO`` or ``scipy.sparse``) go
+# through the tap route (one scatter-add of every non-zero per polyphase tap) when its work,
+# non-zeros x taps, is at most ``JAX_TAP_UPDATES_PER_FFT_POINT`` x the FFT engine's work,
+# columns x (s^2 + 1) x Py x Px (forward transforms of the s^2 phase frames and one inverse).
+# ``benchmarks/mapping_matrix.py`` measured the crossover on the 2-core CPU at 2.2, 3.3 and 3.4
+# updates per FFT point for s = 1, 2, 4 (RESULTS.md, "Mapping-matrix convolution").
+JAX_TAP_UPDATES_PER_FFT_POINT = 2.0
+
+# A dense NumPy mapping matrix is routed by the density of a sample of its rows (every
+# ``DENSITY_SAMPLE_STRIDE``-th): above ``DENSITY_SAMPLE_MARGIN x SPARSE_MAX_DENSITY`` it goes
+# straight to the FFT engine; otherwise its non-zeros are found in one pass and counted exactly.
+DENSITY_SAMPLE_STRIDE = 64
+DENSITY_SAMPLE_MARGIN = 2.0
+
+# The JAX FFT engine transforms at most this many bytes of phase frames and spectra per block of
+# columns (``jax.lax.map`` over column blocks), so its memory is bounded whatever the columns.
+JAX_FFT_MAX_CHUNK_BYTES = 256 * 2**20
 
 # ``normalize=True`` refuses a kernel whose |sum| is below this fraction of sum |values|.
 NORMALIZE_MIN_RELATIVE_SUM = 1e-8
@@ -247,6 +265,78 @@ def _density_of(matrices) -> float:
     return total / max(size, 1)
 
 
+def _sampled_density_of(matrix: np.ndarray) -> float:
+    """
+    The fraction of non-zeros of a dense matrix estimated from every ``DENSITY_SAMPLE_STRIDE``-th
+    row: a scan of 1 / stride of it, enough to send dense matrices to the FFT engine.
+    """
+    sample = matrix[::DENSITY_SAMPLE_STRIDE]
+    return np.count_nonzero(sample) / max(sample.size, 1)
+
+
+def _csr_of_dense_from(matrix: np.ndarray) -> scipy.sparse.csr_array:
+    """
+    The CSR matrix of a dense 2D NumPy array from one pass over it: a comparison with zero and
+    the flat indices of what is non-zero (C order, so rows come sorted).
+    """
+    matrix = np.ascontiguousarray(matrix)
+    n_rows, n_cols = matrix.shape
+    flat = np.flatnonzero(matrix.ravel() != 0)
+    rows, cols = np.divmod(flat, n_cols)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    return scipy.sparse.csr_array(
+        (matrix.ravel()[flat], cols, indptr), shape=(n_rows, n_cols), copy=False
+    )
+
+
+def _csr_stacked_from(top, bottom, n_bottom_rows: int) -> scipy.sparse.csr_array:
+    """
+    ``top`` (CSR) above ``bottom`` (sparse or dense, or None: ``n_bottom_rows`` empty rows)
+    as one CSR matrix; empty bottom rows only extend ``indptr`` (no copy of the non-zeros).
+    """
+    top = scipy.sparse.csr_array(top)
+    if bottom is None:
+        indptr = np.concatenate(
+            [top.indptr, np.full(n_bottom_rows, top.indptr[-1], dtype=top.indptr.dtype)]
+        )
+        return scipy.sparse.csr_array(
+            (top.data, top.indices, indptr), shape=(top.shape[0] + n_bottom_rows, top.shape[1])
+        )
+    if not scipy.sparse.issparse(bottom):
+        bottom = _csr_of_dense_from(np.asarray(bottom))
+    return scipy.sparse.vstack([top, scipy.sparse.csr_array(bottom)], "csr")
+
+
+def _bcoo_stacked_from(top, bottom, n_bottom_rows: int):
+    """
+    ``top`` above ``bottom`` (sparse, or None: ``n_bottom_rows`` empty rows) as one BCOO; the
+    non-zeros of both are kept as they are (duplicates included), and padding entries (BCOO's
+    out-of-range indices) stay out of range of the stacked matrix.
+    """
+    import jax.numpy as jnp
+    from jax.experimental import sparse as jax_sparse
+
+    top = bcoo_from(top)
+    n_top, n_col = top.shape
+    n_rows = n_top + n_bottom_rows
+
+    def rows_in_stack(matrix, offset):
+        rows = matrix.indices[:, 0]
+        return jnp.where(rows < matrix.shape[0], rows + offset, n_rows)
+
+    indices = [jnp.stack([rows_in_stack(top, 0), top.indices[:, 1]], axis=1)]
+    data = [top.data]
+    if bottom is not None:
+        bottom = bcoo_from(bottom)
+        indices.append(jnp.stack([rows_in_stack(bottom, n_top), bottom.indices[:, 1]], axis=1))
+        data.append(bottom.data.astype(top.data.dtype))
+    return jax_sparse.BCOO(
+        (jnp.concatenate(data), jnp.concatenate(indices).astype(top.indices.dtype)),
+        shape=(n_rows, n_col),
+    )
+
+
 def _dense_from(matrix):
     """A NumPy array of a dense or ``scipy.sparse`` matrix."""
     return matrix.toarray() if scipy.sparse.issparse(matrix) else np.asarray(matrix)
@@ -270,6 +360,10 @@ def _with_compute_dtype(values, use_mixed_precision, xp):
         return values
     if scipy.sparse.issparse(values):
         return values.astype(dtype, copy=False)
+    if is_bcoo(values):
+        import jax
+
+        return values.astype(jax.dtypes.canonicalize_dtype(dtype))
     if xp is not np:
         import jax
 
@@ -422,6 +516,7 @@ class ConvolverState:
             array.setflags(write=False)
         self.device_arrays = DeviceArrayCache()
         self._real_space_operators = {}
+        self._tap_tables = None
 
     @staticmethod
     def _padding_from(mask, blurring_mask):
@@ -500,6 +595,25 @@ class ConvolverState:
             self._real_space_operators[key] = operator
         return self._real_space_operators[key]
 
+    def tap_tables_for(self, xp=np) -> tuple:
+        """
+        ``(output_index, weights)`` of the tap route (:func:`convolver_util.tap_tables_from`):
+        (M, T) int32 and (s^2, T) float64, built on first use and kept; as arrays of ``xp``.
+        """
+        if self._tap_tables is None:
+            tables = convolver_util.tap_tables_from(
+                self.polyphase_kernels, self.input_native, self.output_native
+            )
+            for array in tables:
+                array.setflags(write=False)
+            self._tap_tables = tables
+        if xp is np:
+            return self._tap_tables
+        return (
+            self.device_arrays.array_for(("tap_index",), self._tap_tables[0]),
+            self.device_arrays.array_for(("tap_weights",), self._tap_tables[1]),
+        )
+
     @property
     def real_space_operator(self) -> scipy.sparse.csr_array:
         """The float64 :meth:`real_space_operator_for`."""
@@ -575,12 +689,31 @@ class ConvolverState:
             _check_finite(blur, "The blurring image")
         return stacked[:, None]
 
-    def mapping_values_from(self, mapping_matrix, blurring_mapping_matrix=None, xp=np):
+    def mapping_values_from(
+        self, mapping_matrix, blurring_mapping_matrix=None, xp=np, use_fft=None
+    ):
         """
         Return the ``(M s^2, n_src)`` input columns of a mapping matrix and its blurring rows.
 
-        ``scipy.sparse`` inputs stay sparse (stacked CSR); dense inputs are stacked densely, with
-        zero rows for a missing blurring mapping matrix.
+        Parameters
+        ----------
+        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array or BCOO
+            (N s^2, n_src).
+        blurring_mapping_matrix : array, optional
+            (N_blur s^2, n_src), or None (zero rows).
+        xp : module
+            ``numpy`` or ``jax.numpy``.
+        use_fft : bool or None
+            The engine asked for: unless it is True, a dense NumPy matrix whose sampled density
+            (:data:`DENSITY_SAMPLE_STRIDE`) is low enough for the sparse operator is converted
+            to CSR in one pass.
+
+        Returns
+        -------
+        scipy.sparse.csr_array or numpy.ndarray or BCOO or jax.Array
+            NumPy: ``scipy.sparse`` inputs (and sparse-looking dense ones) as one CSR matrix,
+            other dense inputs stacked densely. JAX: sparse inputs (BCOO or ``scipy.sparse``)
+            as one BCOO with the given non-zeros, dense inputs stacked densely.
 
         Raises
         ------
@@ -619,13 +752,26 @@ class ConvolverState:
                 f"The blurring mapping matrix has shape {tuple(blurring_mapping_matrix.shape)}; "
                 f"expected ({n_blur}, {n_src})."
             )
+        if xp is not np and (is_bcoo(mapping_matrix) or scipy.sparse.issparse(mapping_matrix)):
+            if blurring_mapping_matrix is not None and not (
+                is_bcoo(blurring_mapping_matrix) or scipy.sparse.issparse(blurring_mapping_matrix)
+            ):
+                raise exc.KernelException(
+                    "The mapping matrix is sparse but the blurring mapping matrix is a dense "
+                    f"{type(blurring_mapping_matrix).__name__}: give both sparse (BCOO or "
+                    "scipy.sparse) or both dense."
+                )
+            return _bcoo_stacked_from(mapping_matrix, blurring_mapping_matrix, n_blur)
+        if is_bcoo(blurring_mapping_matrix):
+            blurring_mapping_matrix = blurring_mapping_matrix.todense()
+        if xp is np and not scipy.sparse.issparse(mapping_matrix) and use_fft is not True:
+            # A dense matrix is scanned for its non-zeros only if a sample of its rows says
+            # it is sparse enough for the sparse operator (one pass, see _csr_of_dense_from).
+            dense = np.asarray(mapping_matrix)
+            if _sampled_density_of(dense) <= DENSITY_SAMPLE_MARGIN * SPARSE_MAX_DENSITY:
+                mapping_matrix = _csr_of_dense_from(dense)
         if xp is np and scipy.sparse.issparse(mapping_matrix):
-            bottom = (
-                scipy.sparse.csr_array((n_blur, n_src), dtype=mapping_matrix.dtype)
-                if blurring_mapping_matrix is None
-                else scipy.sparse.csr_array(blurring_mapping_matrix)
-            )
-            return scipy.sparse.vstack([scipy.sparse.csr_array(mapping_matrix), bottom], "csr")
+            return _csr_stacked_from(mapping_matrix, blurring_mapping_matrix, n_blur)
         top = xp.asarray(_unsparse_from(mapping_matrix))
         if blurring_mapping_matrix is None:
             bottom = xp.zeros((n_blur, n_src), dtype=top.dtype)
@@ -642,16 +788,23 @@ class ConvolverState:
         ``use_fft`` True / False forces an engine. ``None`` chooses by measurement: one dense
         column (an image) by the polyphase footprint (real space up to
         ``REAL_SPACE_MAX_TAPS * (s^2 + 1)`` taps); NumPy columns by their density of non-zeros
-        (the sparse real-space operator up to ``SPARSE_MAX_DENSITY``); JAX columns by FFT.
+        (the sparse real-space operator up to ``SPARSE_MAX_DENSITY``); sparse JAX columns (BCOO)
+        by the work of the tap route, non-zeros x taps, against the FFT engine's
+        (:data:`JAX_TAP_UPDATES_PER_FFT_POINT`); dense JAX columns by FFT.
         """
         if use_fft is not None:
             return bool(use_fft)
         if values.shape[1] == 1 and (
-            isinstance(values, np.ndarray) or not scipy.sparse.issparse(values)
+            isinstance(values, np.ndarray) or not (scipy.sparse.issparse(values) or is_bcoo(values))
         ):
             return self.polyphase_kernels.size > REAL_SPACE_MAX_TAPS * (self.n_phase + 1)
         if xp is np:
             return _density_of([values]) > SPARSE_MAX_DENSITY
+        if is_bcoo(values):
+            taps = self.tap_tables_for(np)[0].shape[1]
+            py, px = self.fft_shape
+            fft_work = values.shape[1] * (self.n_phase + 1) * py * px
+            return values.nse * taps > JAX_TAP_UPDATES_PER_FFT_POINT * fft_work
         return True
 
     def convolved_columns_from(
@@ -662,7 +815,7 @@ class ConvolverState:
 
         Parameters
         ----------
-        values : numpy.ndarray or scipy.sparse array or jax.Array
+        values : numpy.ndarray or scipy.sparse array or jax.Array or BCOO
             ``(M s^2, n_col)`` input values (mask then blurring region, per-pixel sub-block order),
             e.g. from :meth:`image_values_from` or :meth:`mapping_values_from`.
         use_fft : bool or None
@@ -684,20 +837,15 @@ class ConvolverState:
             warn_if_x64_disabled()
         values = _with_compute_dtype(values, use_mixed_precision, xp)
         fft = self.uses_fft_for(values, use_fft, xp)
-        if not fft:
-            if xp is np:
-                result = self.real_space_operator_for(use_mixed_precision) @ values
-                return result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
-            scatter, gather = self.indices_for(xp)
-            return convolver_util.convolved_columns_via_real_space_from(
-                values, scatter, gather, self.polyphase_kernels, self.fft_shape, jax_method, xp
+        if xp is not np:
+            return self._convolved_columns_via_jax_from(
+                values, fft, jax_method, use_mixed_precision
             )
+        if not fft:
+            result = self.real_space_operator_for(use_mixed_precision) @ values
+            return result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
         scatter, gather = self.indices_for(xp)
         kernel_rfft = self.kernel_rfft_for(use_mixed_precision, xp)
-        if xp is not np:
-            return convolver_util.convolved_columns_via_fft_from(
-                values, scatter, gather, kernel_rfft, self.fft_shape, self.n_phase, xp
-            )
         n_col = values.shape[1]
         py, px = self.fft_shape
         chunk = max(1, FFT_MAX_CHUNK_BYTES // (self.n_phase * py * px * 16))
@@ -719,6 +867,45 @@ class ConvolverState:
                 np,
             )
         return out
+
+    def _convolved_columns_via_jax_from(self, values, fft, jax_method, use_mixed_precision):
+        """
+        The JAX engines of :meth:`convolved_columns_from`: the tap route for sparse (BCOO)
+        columns, ``jax.scipy.signal.convolve`` for dense ones in real space, and the FFT engine
+        in column blocks of at most :data:`JAX_FFT_MAX_CHUNK_BYTES` of frames.
+        """
+        import jax.numpy as jnp
+
+        if not fft and is_bcoo(values):
+            output_index, weights = self.tap_tables_for(jnp)
+            return convolver_util.convolved_columns_via_taps_from(
+                values.indices[:, 0],
+                values.indices[:, 1],
+                values.data,
+                values.shape[1],
+                output_index,
+                weights,
+                self.pixels_in_mask,
+            )
+        if is_bcoo(values):
+            values = values.todense()
+        scatter, gather = self.indices_for(jnp)
+        if not fft:
+            return convolver_util.convolved_columns_via_real_space_from(
+                values, scatter, gather, self.polyphase_kernels, self.fft_shape, jax_method, jnp
+            )
+        kernel_rfft = self.kernel_rfft_for(use_mixed_precision, jnp)
+        py, px = self.fft_shape
+        # Per column: s^2 real frames, their spectra (complex, half width) and one inverse.
+        bytes_per_column = (self.n_phase + 1) * py * px * 2 * values.dtype.itemsize
+        block = max(1, JAX_FFT_MAX_CHUNK_BYTES // bytes_per_column)
+
+        def convolved(columns):
+            return convolver_util.convolved_columns_via_fft_from(
+                columns, scatter, gather, kernel_rfft, self.fft_shape, self.n_phase, jnp
+            )
+
+        return convolver_util.columns_in_blocks_from(convolved, values, self.pixels_in_mask, block)
 
     def adjoint_columns_from(self, values, n_inputs=None, use_mixed_precision=False, xp=np):
         """
@@ -1315,7 +1502,7 @@ class Convolver:
     ):
         state = self.state_for(mask)
         state.check_blurring_mask(blurring_mask)
-        values = state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp)
+        values = state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp, use_fft)
         return state.convolved_columns_from(values, use_fft, jm, mp, xp)
 
     def convolved_mapping_matrix_from(
@@ -1333,10 +1520,11 @@ class Convolver:
 
         Parameters
         ----------
-        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array
+        mapping_matrix : numpy.ndarray or scipy.sparse array or jax.Array or BCOO
             (N s^2, n_src): row = unmasked pixel (fine cell in per-pixel sub-block order when
             ``s > 1``; shifted by :attr:`light_sample_offset` for an even kernel), column =
-            source pixel.
+            source pixel. Under JAX a ``jax.experimental.sparse.BCOO`` (e.g. a JAX mapper's)
+            keeps its static number of non-zeros under ``jax.jit``.
         mask : Mask2D
             The native mask.
         blurring_mapping_matrix : array, optional
@@ -1355,8 +1543,13 @@ class Convolver:
         -----
         With ``use_fft=None`` NumPy picks the sparse real-space operator for matrices with at most
         ``SPARSE_MAX_DENSITY`` non-zeros (cost ~ non-zeros x kernel area, no dense fine cube) and
-        the FFT engine, in column chunks of bounded memory, for denser ones; JAX uses the FFT
-        engine unless ``use_fft=False``.
+        the FFT engine, in column chunks of bounded memory, for denser ones; a dense ndarray is
+        first routed by the density of a sample of its rows, and converted to CSR in one pass
+        only when it looks sparse. JAX takes sparse matrices (``jax.experimental.sparse.BCOO``,
+        or ``scipy.sparse``) through the tap route when its measured work is lower
+        (:data:`JAX_TAP_UPDATES_PER_FFT_POINT`; cost ~ non-zeros x taps, memory the (N, n_src)
+        result) and dense ones through the FFT engine in column blocks of at most
+        :data:`JAX_FFT_MAX_CHUNK_BYTES` of frames.
         """
         return self._convolved_mapping_matrix_from(
             mapping_matrix,
@@ -1424,9 +1617,8 @@ class Convolver:
         """
         state = self.state_for(mask)
         state.check_blurring_mask(blurring_mask)
-        values = _unsparse_from(
-            state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp)
-        )
+        values = state.mapping_values_from(mapping_matrix, blurring_mapping_matrix, xp, True)
+        values = values.todense() if is_bcoo(values) else _unsparse_from(values)
         dtype = np.float32 if use_mixed_precision else np.float64
         fine = state.fine_native_index_for_sub_slim
         shape = state.mask_fine.shape_native

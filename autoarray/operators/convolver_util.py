@@ -92,6 +92,9 @@ __all__ = [
     "convolved_columns_via_fft_from",
     "adjoint_columns_via_fft_from",
     "convolved_columns_via_real_space_from",
+    "tap_tables_from",
+    "convolved_columns_via_taps_from",
+    "columns_in_blocks_from",
 ]
 
 
@@ -477,3 +480,121 @@ def convolved_columns_via_real_space_from(
 
     images = jax.vmap(one_column)(frames)
     return images.reshape(n_col, py * px)[:, gather_index].T
+
+
+def tap_tables_from(kernels: np.ndarray, input_native: np.ndarray, output_native: np.ndarray):
+    """
+    Return the tables of the tap route: where every input pixel sends its light, tap by tap.
+
+    Tap ``t`` is an offset ``D_t`` of the polyphase footprint. The fine value of phase ``a`` at
+    input pixel ``R`` adds ``W_a[c + D_t] v`` to output pixel ``R + D_t`` (module Notes), so a
+    sparse input costs non-zeros x taps multiply-adds and never a frame per column.
+
+    Parameters
+    ----------
+    kernels : numpy.ndarray
+        (s^2, Ky, Kx) polyphase kernels (:func:`polyphase_kernels_from`).
+    input_native : numpy.ndarray
+        (M, 2) native (y, x) indexes of the input pixels (mask then blurring region).
+    output_native : numpy.ndarray
+        (N, 2) native indexes of the output (mask) pixels.
+
+    Returns
+    -------
+    output_index : numpy.ndarray
+        (M, T) int32: the output (slim) index of input pixel ``j`` moved by tap ``t``, or ``N``
+        where that pixel is not an output (outside the mask). Taps whose weight is zero in
+        every phase are left out, so ``T <= Ky Kx``.
+    weights : numpy.ndarray
+        (s^2, T) float64: the weight of every phase at every tap.
+    """
+    n_phase, ky, kx = kernels.shape
+    cy, cx = ky // 2, kx // 2
+    dy, dx = np.meshgrid(np.arange(-cy, cy + 1), np.arange(-cx, cx + 1), indexing="ij")
+    weights = kernels.reshape(n_phase, -1).astype(np.float64)
+    keep = np.any(weights != 0, axis=0)
+    dy, dx, weights = dy.ravel()[keep], dx.ravel()[keep], weights[:, keep]
+    n_out = output_native.shape[0]
+    corner = input_native.min(axis=0) - np.array([cy, cx])
+    size = input_native.max(axis=0) - corner + np.array([cy, cx]) + 1
+    lookup = np.full(tuple(size), n_out, dtype=np.int32)
+    rel_out = output_native - corner
+    lookup[rel_out[:, 0], rel_out[:, 1]] = np.arange(n_out, dtype=np.int32)
+    rel_in = input_native - corner
+    output_index = lookup[rel_in[:, 0:1] + dy[None, :], rel_in[:, 1:2] + dx[None, :]]
+    return np.ascontiguousarray(output_index), np.ascontiguousarray(weights)
+
+
+def convolved_columns_via_taps_from(
+    rows, cols, values, n_col: int, output_index, weights, n_out: int
+):
+    """
+    Convolve sparse columns with the polyphase kernels tap by tap (JAX): the sparse route.
+
+    For every tap ``t`` (a ``jax.lax.scan`` step) each non-zero ``(row, col, v)`` of the input
+    adds ``weights[phase, t] v`` to ``out[output_index[pixel, t], col]``, with
+    ``pixel, phase = divmod(row, s^2)``; outputs outside the mask are dropped. The work is
+    non-zeros x taps scatter-adds and the memory the ``(n_out, n_col)`` result plus one
+    non-zeros-long temporary per step: no frame per column, no dense fine matrix.
+
+    Parameters
+    ----------
+    rows, cols : jax.Array
+        (nnz,) int row (per-pixel sub-block order over mask then blurring region) and column
+        of every non-zero; rows out of range (BCOO padding) contribute nothing.
+    values : jax.Array
+        (nnz,) the non-zeros (differentiable).
+    n_col : int
+        Static: the number of columns.
+    output_index, weights : jax.Array
+        The tables of :func:`tap_tables_from`, (M, T) and (s^2, T).
+    n_out : int
+        Static: ``N``, the output (mask) pixels.
+
+    Returns
+    -------
+    jax.Array
+        (n_out, n_col) dense, in ``values``' dtype.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    n_phase = weights.shape[0]
+    pixel = rows // n_phase
+    phase = rows % n_phase
+    weights = weights.astype(values.dtype)
+
+    def one_tap(out, tap):
+        tap_index, tap_weights = tap
+        target = tap_index.at[pixel].get(mode="fill", fill_value=n_out)
+        return out.at[target, cols].add(tap_weights[phase] * values, mode="drop"), None
+
+    out = jnp.zeros((n_out, n_col), dtype=values.dtype)
+    out, _ = jax.lax.scan(one_tap, out, (output_index.T, weights.T))
+    return out
+
+
+def columns_in_blocks_from(fn, values, n_out: int, block: int):
+    """
+    Return ``fn(values)`` for (n_in, n_col) JAX ``values``, computed ``block`` columns at a time.
+
+    ``fn`` maps (n_in, b) columns to (n_out, b) independently per column. The blocks run in a
+    ``jax.lax.fori_loop`` (jit-able, differentiable), so the memory of ``fn``'s temporaries is
+    that of one block; the last block starts at ``n_col - block`` and recomputes a few columns
+    rather than padding the input.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    n_col = values.shape[1]
+    if n_col <= block:
+        return fn(values)
+    n_block = -(-n_col // block)
+
+    def one_block(i, out):
+        start = jnp.minimum(i * block, n_col - block)
+        columns = jax.lax.dynamic_slice_in_dim(values, start, block, axis=1)
+        return jax.lax.dynamic_update_slice_in_dim(out, fn(columns), start, axis=1)
+
+    out = jnp.zeros((n_out, n_col), dtype=values.dtype)
+    return jax.lax.fori_loop(0, n_block, one_block, out)

@@ -388,6 +388,57 @@ class ImagingSparseOperator:
             pixels=int(pixels),
         )
 
+    def cross_curvature_via_jax_from(self, rows, cols, values, pixels: int, operated):
+        """
+        Return ``A^T K^T N^-1 M~`` with JAX (:meth:`cross_curvature_from`); jit-able.
+
+        Parameters
+        ----------
+        rows, cols, values : jax.Array
+            The non-zeros of ``A``, as in :meth:`curvature_matrix_via_jax_from`.
+        pixels : int
+            The number of columns ``S`` of ``A`` (static under ``jax.jit``).
+        operated : jax.Array
+            (N, L) operated columns ``M~``.
+
+        Returns
+        -------
+        jax.Array
+            (S, L).
+        """
+        import jax.numpy as jnp
+
+        return sparse_util.adjoint_mapped_via_jax_from(
+            rows,
+            cols,
+            values,
+            operated * self._inverse_variances_on_device()[:, None],
+            self._fft_inputs_for(jnp),
+            pixels=int(pixels),
+        )
+
+    def blurred_image_via_jax_from(self, rows, cols, values, reconstruction):
+        """
+        Return ``K (A s)`` with JAX (:meth:`blurred_image_from` of ``A s``); jit-able.
+
+        Parameters
+        ----------
+        rows, cols, values : jax.Array
+            The non-zeros of ``A``.
+        reconstruction : jax.Array
+            (S,) values of the columns of ``A``.
+
+        Returns
+        -------
+        jax.Array
+            (N,).
+        """
+        import jax.numpy as jnp
+
+        return sparse_util.blurred_image_via_jax_from(
+            rows, cols, values, reconstruction, self._fft_inputs_for(jnp)
+        )
+
     def _inverse_variances_on_device(self):
         return self.device_arrays.array_for(("inverse_variances",), self.inverse_variances)
 

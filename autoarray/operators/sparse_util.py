@@ -61,6 +61,8 @@ __all__ = [
     "curvature_matrix_via_w_fft_jax_from",
     "data_vector_from",
     "data_vector_via_jax_from",
+    "adjoint_mapped_via_jax_from",
+    "blurred_image_via_jax_from",
 ]
 
 ENGINES = ("auto", "w_sparse", "w_fft", "factored")
@@ -70,7 +72,7 @@ ENGINES = ("auto", "w_sparse", "w_fft", "factored")
 GRAM_DENSE_DENSITY = 0.09
 
 
-def values_slim_from(values) -> np.ndarray:
+def values_slim_from(values, xp=np) -> np.ndarray:
     """
     Return the values of the unmasked pixels as a plain float64 array.
 
@@ -79,15 +81,17 @@ def values_slim_from(values) -> np.ndarray:
     values : Array2D or array_like
         An ``Array2D`` (its slim values are taken, whether it stores them slim or native) or
         any array-like, taken as it is.
+    xp : module
+        ``numpy`` or ``jax.numpy``: the array type returned.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or jax.Array
         float64 array; (N,) for an ``Array2D``.
     """
     if hasattr(values, "slim") and hasattr(values, "mask"):
         values = values.slim.array
-    return np.asarray(values, dtype=np.float64)
+    return xp.asarray(values, dtype=np.float64)
 
 
 def symmetric_part_from(matrix):
@@ -402,6 +406,35 @@ def data_vector_from(mapping_matrix, weighted_operator, data, noise_map) -> np.n
     return np.asarray(scipy.sparse.csr_array(mapping_matrix).T @ weighted_image).ravel()
 
 
+def adjoint_mapped_via_jax_from(rows, cols, values, columns, fft: FFTInputs, *, pixels: int):
+    """
+    Return ``A^T K^T X`` in JAX for (N, L) columns ``X`` on the mask, ``A`` given by its
+    non-zeros: the data vector (``X = d / sigma^2``, L = 1) and the curvature between a
+    pixelization and already-operated columns (``X = M~ / sigma^2``).
+
+    Parameters
+    ----------
+    rows, cols, values : jax.Array
+        The non-zeros of ``A`` (as in :func:`curvature_matrix_via_w_fft_jax_from`).
+    columns : jax.Array
+        (N, L) values on the mask's pixels.
+    fft : FFTInputs
+        The FFT engine's arrays (JAX).
+    pixels : int
+        Static: ``S``, the columns of ``A``.
+
+    Returns
+    -------
+    jax.Array
+        (S, L).
+    """
+    import jax
+    import jax.numpy as jnp
+
+    fine = convolver_util.adjoint_columns_via_fft_from(columns, *fft, xp=jnp)
+    return jax.ops.segment_sum(values[:, None] * fine[rows], cols, num_segments=pixels)
+
+
 def data_vector_via_jax_from(rows, cols, values, weighted_data, fft: FFTInputs, *, pixels: int):
     """
     Return ``D = A^T K^T (d / sigma^2)`` in JAX, ``A`` given by its non-zeros.
@@ -422,8 +455,32 @@ def data_vector_via_jax_from(rows, cols, values, weighted_data, fft: FFTInputs, 
     jax.Array
         (S,).
     """
+    return adjoint_mapped_via_jax_from(
+        rows, cols, values, weighted_data[:, None], fft, pixels=pixels
+    )[:, 0]
+
+
+def blurred_image_via_jax_from(rows, cols, values, reconstruction, fft: FFTInputs):
+    """
+    Return ``K (A s)`` in JAX: the fine image of a reconstruction blurred and binned (N,).
+
+    Parameters
+    ----------
+    rows, cols, values : jax.Array
+        The non-zeros of the (N s^2, S) ``A``.
+    reconstruction : jax.Array
+        (S,) ``s``.
+    fft : FFTInputs
+        The FFT engine's arrays (JAX), restricted to the mask's fine pixels.
+
+    Returns
+    -------
+    jax.Array
+        (N,).
+    """
     import jax
     import jax.numpy as jnp
 
-    fine = convolver_util.adjoint_columns_via_fft_from(weighted_data[:, None], *fft, xp=jnp)[:, 0]
-    return jax.ops.segment_sum(values * fine[rows], cols, num_segments=pixels)
+    n_fine = fft.scatter_index.shape[0]
+    fine = jax.ops.segment_sum(values * reconstruction[cols], rows, num_segments=n_fine)
+    return convolver_util.convolved_columns_via_fft_from(fine[:, None], *fft, xp=jnp)[:, 0]

@@ -35,7 +35,12 @@ class FitImaging:
         transform (profiles are pytrees, see ``autogalaxy.profiles.light.abstract``), e.g.
         ``jax.grad(lambda r: FitImaging(ds, [Galaxy(0.5, bulge=Sersic(effective_radius=r))],
         xp=jnp).log_likelihood)``. Precompute the PSF state (``psf_setup_state=True``) so nothing
-        mask-dependent is rebuilt while tracing.
+        mask-dependent is rebuilt while tracing. Linear light profiles, bases and
+        pixelizations work too: ``log_evidence`` is then jit-able, ``vmap``-able and
+        differentiable with respect to the profile parameters and the regularization
+        coefficient (``Pixelization`` and ``reg.Constant`` are pytrees); see
+        :mod:`autogalaxy.imaging.inversion`. Under JAX a singular inversion gives a NaN log
+        evidence instead of an ``InversionException``.
 
     Notes
     -----

@@ -24,6 +24,15 @@ These columns make up the mapping formalism (:class:`InversionImagingGalaxies`).
 operator on the dataset (``dataset.apply_sparse_operator()``) the pixelizations' curvature matrix
 and data vector come from their unblurred fine mapping matrices and the operator instead
 (:class:`InversionImagingSparseGalaxies`): same results, less time and memory.
+
+Under JAX (``xp=jax.numpy``) the same objects are built with JAX arrays: a linear profile's
+column from its traced parameters, a pixelization's mapper with four non-zeros per light
+sample (a BCOO of fixed shape). A mapper depends on no model parameter (no lensing), so its
+operated mapping matrix and the curvature between pixelizations are formed with NumPy once per
+trace (constants of the compiled function); the rest, what involves linear profiles, the
+regularization and the solve (a Cholesky, or ``jaxnnls`` with ``use_positive_only_solver``),
+is JAX. The whole log evidence is jit-able, differentiable with respect
+to every profile parameter and the regularization coefficient, and ``vmap``-able.
 """
 
 import numpy as np
@@ -33,6 +42,7 @@ from autoarray import exc
 from autoarray.inversion.factory import inversion_from as _aa_inversion_from
 from autoarray.inversion.mapping import InversionImagingMapping
 from autoarray.inversion.sparse import InversionImagingSparse
+from autoarray.jax_util import checked_xp
 from autogalaxy.galaxy.galaxy import Galaxies
 from autogalaxy.operate.image_list import LightImage
 from autogalaxy.profiles.basis import Basis
@@ -53,7 +63,7 @@ class _GalaxiesInversionMixin:
     def linear_light_profile_intensity_dict(self) -> dict:
         """``{linear light profile: solved intensity}`` (for ``LightProfileLinear.lp_instance_from``)."""
         return {
-            obj: float(values[0])
+            obj: float(values[0]) if self.xp is np else values[0]
             for obj, values in self.reconstruction_dict.items()
             if isinstance(obj, LightProfileLinear)
         }
@@ -97,16 +107,16 @@ def _linear_profiles_of(component, name: str) -> list:
     return []
 
 
-def _linear_profile_column_from(profile, dataset) -> np.ndarray:
-    """The (N,) operated image of a unit-intensity linear light profile."""
+def _linear_profile_column_from(profile, dataset, xp=np) -> np.ndarray:
+    """The (N,) operated image of a unit-intensity linear light profile (an ``xp`` array)."""
     component = LightImage(profile)
     grids = dataset.grids
     psf = dataset.psf_lp
     if psf is None:
-        image = component.image_2d_from(grids.lp)
+        image = component.image_2d_from(grids.lp, xp=xp)
     else:
-        image = component.blurred_image_2d_from(grids.lp, grids.blurring, psf)
-    return np.asarray(image.slim.array, dtype=np.float64)
+        image = component.blurred_image_2d_from(grids.lp, grids.blurring, psf, xp=xp)
+    return xp.asarray(image.slim.array, dtype=np.float64)
 
 
 def inversion_from(
@@ -131,7 +141,7 @@ def inversion_from(
         (N,) data the linear objects fit: the dataset's data minus the blurred light of the
         standard profiles (what ``FitImaging`` passes); default ``dataset.data``.
     xp : module
-        Only ``numpy``: inversions run with NumPy / scipy.
+        ``numpy`` or ``jax.numpy`` (see the module docstring).
     settings : SettingsInversion, optional
         The solver (e.g. ``SettingsInversion(use_positive_only_solver=True)``).
 
@@ -144,15 +154,13 @@ def inversion_from(
 
     Raises
     ------
+    TypeError
+        If ``xp`` is neither ``numpy`` nor ``jax.numpy``.
     InversionException
-        If the galaxies hold no linear object, ``xp`` is not NumPy, or the linear system is
-        misconfigured or singular (see :class:`autoarray.InversionImagingMapping`).
+        If the galaxies hold no linear object or the linear system is misconfigured, or (NumPy)
+        singular (see :class:`autoarray.InversionImagingMapping`).
     """
-    if xp is not np:
-        raise exc.InversionException(
-            f"Linear inversions run with NumPy only, got xp={getattr(xp, '__name__', xp)!r}; fit "
-            "models with linear light profiles or pixelizations with xp=numpy."
-        )
+    xp = checked_xp(xp)
     galaxies = Galaxies(galaxies)
     psf = dataset.psf_pixelization
     # An even (STPSF-layout) kernel convolves light sampled half a fine pixel off the centres.
@@ -163,11 +171,13 @@ def inversion_from(
             label = f"galaxies[{g}].{name} ({type(component).__name__})"
             for member_label, profile in _linear_profiles_of(component, f"galaxies[{g}].{name}"):
                 objs.append(profile)
-                operated.append(_linear_profile_column_from(profile, dataset)[:, None])
+                operated.append(_linear_profile_column_from(profile, dataset, xp)[:, None])
                 labels.append(member_label)
             if hasattr(component, "mesh") and hasattr(component, "mapper_from"):
                 objs.append(
-                    component.mapper_from(dataset.grids.pixelization, point_offset=point_offset)
+                    component.mapper_from(
+                        dataset.grids.pixelization, point_offset=point_offset, xp=xp
+                    )
                 )
                 operated.append(None)
                 labels.append(label)
@@ -185,6 +195,7 @@ def inversion_from(
         label_list=labels,
         mapping_class=InversionImagingGalaxies,
         sparse_class=InversionImagingSparseGalaxies,
+        xp=xp,
     )
 
 
