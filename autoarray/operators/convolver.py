@@ -172,7 +172,7 @@ def check_native_kernel_is_odd(kernel_shape, convolve_over_sample_size: int):
         )
 
 
-def _input_values_from(values, name: str, xp, mask=None, oversampled=False, check_finite=True):
+def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
     """
     Return the raw values of a convolution input after the checks every input gets.
 
@@ -188,9 +188,6 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False, chec
         The mask an ``Array2D`` input must be on (its values are taken in slim order).
     oversampled : bool
         The input holds fine values (``s > 1``), which no ``Array2D`` holds.
-    check_finite : bool
-        Check NumPy inputs for NaN / inf here (False: the caller checks them, e.g. once over
-        several inputs stacked together).
 
     Raises
     ------
@@ -198,14 +195,12 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False, chec
         For any other type (lists, None, ...).
     KernelException
         For an ``Array2D`` on another mask (or any ``Array2D`` of fine values), complex or
-        non-numeric values, or (NumPy inputs) NaN or inf. JAX inputs are not checked for
-        finiteness: inside ``jax.jit`` they are traced, and the caller's contract is finite values.
+        non-numeric values. NaN / inf are refused after the convolution
+        (:func:`_check_convolved_finite`): one sum over the N outputs instead of the s^2 more
+        inputs.
     """
     if type(values) is np.ndarray and values.dtype.kind == "f":
-        # The hot path (a float NumPy array): only the finiteness check applies.
-        if check_finite:
-            _check_finite(values, name)
-        return values
+        return values  # the hot path: a float NumPy array
     if isinstance(values, Array2D) and oversampled:
         raise exc.KernelException(
             f"{name} is an Array2D, but with an oversampled PSF the values are s x s fine values "
@@ -236,9 +231,33 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False, chec
             else "."
         )
         raise exc.KernelException(f"{name} must hold real numbers, got dtype {raw.dtype}{detail}")
-    if check_finite and xp is np and not is_jax_array(raw):
-        _check_finite(raw, name)
     return values
+
+
+def _check_convolved_finite(out, values, n_top: int):
+    """
+    Raise ``KernelException`` if the inputs of a NumPy convolution held NaN or inf.
+
+    Checked on the ``(N, n_col)`` output, ``s^2`` times smaller than the input: a NaN or inf
+    input reaches every output of the FFT engine and the outputs within its kernel footprint in
+    real space, so a finite output sum means no input changed the result. Only then are the inputs
+    (``values``: the first ``n_top`` rows the image or mapping matrix, the rest its blurring
+    region) searched, for a message that says which and where.
+    """
+    if np.isfinite(out.sum()):
+        return
+    image = values.shape[1] == 1 and not scipy.sparse.issparse(values)
+    names = (
+        ("The image", "The blurring image")
+        if image
+        else (
+            "The mapping matrix",
+            "The blurring mapping matrix",
+        )
+    )
+    for name, part in zip(names, (values[:n_top], values[n_top:])):
+        raw = part.data if scipy.sparse.issparse(part) else np.asarray(part)
+        _check_finite(raw[:, 0] if image else raw, name)
 
 
 def _check_finite(values, name: str):
@@ -641,14 +660,16 @@ class ConvolverState:
             If a length does not match the state's masks.
         """
         s = self.convolve_over_sample_size
-        values = _input_values_from(
-            image,
-            "The image",
-            xp,
-            self.mask if s == 1 else None,
-            oversampled=s > 1,
-            check_finite=False,
-        )
+        if type(image) is np.ndarray and image.dtype.kind == "f":
+            values = image  # the hot path (NaN / inf are refused after the convolution)
+        else:
+            values = _input_values_from(
+                image,
+                "The image",
+                xp,
+                self.mask if s == 1 else None,
+                oversampled=s > 1,
+            )
         n_expected = self.pixels_in_mask * s * s
         n = values.shape[0] if values.ndim == 1 else -1
         if n != n_expected:
@@ -668,6 +689,8 @@ class ConvolverState:
         n_blur = self.pixels_in_blurring_mask * s * s
         if blurring_image is None:
             blur = xp.zeros(n_blur, dtype=values.dtype)
+        elif type(blurring_image) is np.ndarray and blurring_image.dtype.kind == "f":
+            blur = blurring_image
         else:
             blur = _input_values_from(
                 blurring_image,
@@ -675,19 +698,14 @@ class ConvolverState:
                 xp,
                 self.blurring_mask if s == 1 else None,
                 oversampled=s > 1,
-                check_finite=False,
             )
-            if blur.ndim != 1 or blur.shape[0] != n_blur:
-                raise exc.KernelException(
-                    f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
-                    f"{self.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
-                    f"(s={s})."
-                )
-        stacked = xp.concatenate([values, blur])
-        if xp is np and stacked.size and not np.isfinite(stacked.sum()):
-            _check_finite(values, "The image")  # one sum for both; the message names the part
-            _check_finite(blur, "The blurring image")
-        return stacked[:, None]
+        if blur.ndim != 1 or blur.shape[0] != n_blur:
+            raise exc.KernelException(
+                f"The blurring image has shape {tuple(blur.shape)} but the blurring mask has "
+                f"{self.pixels_in_blurring_mask} pixels, so {n_blur} values were expected "
+                f"(s={s})."
+            )
+        return xp.concatenate([values, blur])[:, None]
 
     def mapping_values_from(
         self, mapping_matrix, blurring_mapping_matrix=None, xp=np, use_fft=None
@@ -841,11 +859,20 @@ class ConvolverState:
             return self._convolved_columns_via_jax_from(
                 values, fft, jax_method, use_mixed_precision
             )
+        # NaN / inf inputs are refused from the output below; the FFT's inf * 0 on the way must
+        # not warn first.
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = self._convolved_columns_via_numpy_from(values, fft, use_mixed_precision)
+        _check_convolved_finite(out, values, self.pixels_in_mask * self.n_phase)
+        return out
+
+    def _convolved_columns_via_numpy_from(self, values, fft, use_mixed_precision):
+        """The NumPy engines of :meth:`convolved_columns_from`."""
         if not fft:
             result = self.real_space_operator_for(use_mixed_precision) @ values
             return result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
-        scatter, gather = self.indices_for(xp)
-        kernel_rfft = self.kernel_rfft_for(use_mixed_precision, xp)
+        scatter, gather = self.indices_for(np)
+        kernel_rfft = self.kernel_rfft_for(use_mixed_precision, np)
         n_col = values.shape[1]
         py, px = self.fft_shape
         chunk = max(1, FFT_MAX_CHUNK_BYTES // (self.n_phase * py * px * 16))

@@ -458,9 +458,6 @@ class TestPsfState:
         np.testing.assert_allclose(out.slim.array, 1.0, rtol=1e-13)
         assert ds.psf.state is state
 
-    def test__no_state_by_default(self):
-        assert imaging(2).psf.state is None
-
     def test__psf_pixelization_is_the_native_block_sum_built_once(self):
         ds = imaging(2, s_lp=2, s_pix=1, psf_setup_state=True)
         native = ds.psf_pixelization

@@ -115,9 +115,6 @@ class TestOverSampleSize:
         assert sizes.dtype.kind == "i"
         np.testing.assert_array_equal(sizes.array, [3, 3, 3, 3])
 
-    def test__default_is_4(self):
-        np.testing.assert_array_equal(aa.Grid2D.uniform((1, 2), 1.0).over_sample_size.array, [4, 4])
-
     def test__adaptive_array2d_and_list(self):
         mask = aa.Mask2D(PATTERN, pixel_scales=1.0)
         sizes = aa.Array2D(np.array([1, 2, 3, 4]), mask=mask)
