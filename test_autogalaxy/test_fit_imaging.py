@@ -80,9 +80,10 @@ def data_from(source, galaxies, psf, light_fine_frame=None, fine_frame_blurred=N
     if source == "brute force":
         pad = 3  # > the kernel's reach of 2 native pixels (+ the even kernel's half-pixel shift)
         everything = ag.Galaxies(galaxies)
-        fine = light_fine_frame.of_mask(
+        # the even kernel's blurring region is sampled at the mask's k (GridsDataset.blurring)
+        fine = light_fine_frame.of_frame(
             lambda points: everything.image_2d_via_points_from(points, operated_only=False),
-            mask.array,
+            mask.shape_native,
             PIXEL_SCALE,
             k=4,
             s=S,

@@ -71,19 +71,21 @@ def fine_frame_from(profile, shape, k, s, offset=(0.0, 0.0)):
 def brute_force_image_from(blurred_from, profile, psf, s=2):
     """
     The profile blurred as ``dataset.grids.lp`` (k = 4 in the mask) and ``grids.blurring``
-    (k = s outside it) sample it: taken at the PSF's ``light_sample_offset`` (half a fine pixel
-    up / left along even kernel axes), pre-binned to s x s fine pixels on a padded frame, blurred
-    by ``blurred_from`` (the root conftest's ``fine_frame_blurred``: fine convolution with the
+    (k = s outside it; k = 4 too for an even kernel, whose shifted cells straddle the mask's
+    edge) sample it: taken at the PSF's ``light_sample_offset`` (half a fine pixel up / left along
+    even kernel axes), pre-binned to s x s fine pixels on a padded frame, blurred by
+    ``blurred_from`` (the root conftest's ``fine_frame_blurred``: fine convolution with the
     unchanged kernel, s x s block mean), read at the mask.
     """
     ny, nx = MASK.shape_native
     shape = (ny + 2 * PAD, nx + 2 * PAD)
     offset = psf.light_sample_offset
     in_mask = np.kron(np.pad(~MASK.array, PAD), np.ones((s, s), dtype=bool))
+    outside_k = 4 if any(offset) else s
     fine = np.where(
         in_mask,
         fine_frame_from(profile, shape, 4, s, offset),
-        fine_frame_from(profile, shape, s, s, offset),
+        fine_frame_from(profile, shape, outside_k, s, offset),
     )
     binned = blurred_from(fine, psf.native, s)
     return binned[PAD:-PAD, PAD:-PAD][~MASK.array]

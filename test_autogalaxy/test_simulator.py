@@ -99,7 +99,7 @@ def test__simulate_then_fit__s2_k4__mismatch_comes_only_from_the_blurring_region
     fit samples the mask's blurring region at k = s = 2 (by design). That is the only difference:
     blurring the fit's galaxies with a blurring grid sampled at k = 4 reproduces the data.
     """
-    psf = psf_from()
+    psf = psf_from(shape=(7, 7))  # odd: its blurring region is sampled at k = s
     galaxies = galaxies_from()
     grid = ag.Grid2D.uniform(SHAPE, PIXEL_SCALE, over_sample_size=4)
     dataset = simulator_from(psf).via_galaxies_from(galaxies, grid)

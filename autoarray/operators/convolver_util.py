@@ -42,12 +42,13 @@ Whoever evaluates light for such a convolution samples it at the offset
 (``Grid2D.over_sampled_shifted_by(Convolver.light_sample_offset)``); unblurred images keep the
 usual sub-pixel centres. The set of shifted cells is symmetric about every native-pixel centre, so
 a symmetric source stays centred to round-off when the light's quadrature is the same everywhere
-(the closed-form tests, uniform over-sampling ``k``). A cell along an even axis straddles two
-native pixels and is sampled at the ``k`` of the one below / right of it, so where ``k`` changes
-between pixels (mask against blurring region, adaptive radial bins) the quadrature is not mirror
-symmetric: a Sersic n = 4 (r_e 0.2", PSF 0.05", 0.1" pixels) moves by 5e-7" at ``s = 2, k = 8``
-and 4e-6" with radial bins ``k = 32 / 16 / 8 / 4``, a term of the size of the light's own
-quadrature error (``test_autogalaxy/test_even_kernels.py``).
+(the closed-form tests, uniform over-sampling ``k``; the dataset samples an even kernel's
+blurring region at the mask's ``k`` for this, :attr:`GridsDataset.blurring`). A cell along an
+even axis straddles two native pixels and is sampled at the ``k`` of the one below / right of it,
+so where ``k`` changes between pixels (adaptive radial bins) the quadrature is not mirror
+symmetric: a Sersic n = 4 (r_e 0.2", PSF 0.05", 0.1" pixels) moves by 4e-6" with radial bins
+``k = 32 / 16 / 8 / 4`` at ``s = 2``, a term of the size of the light's own quadrature error
+(``test_autogalaxy/test_even_kernels.py``).
 
 The alternative, a band-limited (Fourier) half-sample shift of the kernel onto an odd grid, once
 per PSF, would let callers keep the usual centres, but it interpolates the PSF: exact only for a
