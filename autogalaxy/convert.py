@@ -31,6 +31,8 @@ def _concrete_float_from(name: str, value):
     """``value`` as a float if it is a concrete real number, None if it is a JAX value."""
     if _is_jax_value(value):
         return None
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        value = value.item()  # a 0-d NumPy array, e.g. returned by a NumPy computation
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | np.number):
         raise TypeError(
             f"{name} must be a real number, got {value!r} of type {type(value).__name__}."
@@ -116,7 +118,10 @@ def axis_ratio_and_angle_from(ell_comps, xp=np) -> tuple:
             f"ell_comps {tuple(ell_comps)} have magnitude {math.hypot(c1, c2):.6g} >= 1: no "
             "ellipse has them (the axis ratio would be <= 0)."
         )
-    return light_profile_util.axis_ratio_and_angle_from((e1, e2), xp=xp)
+    q, phi = light_profile_util.axis_ratio_and_angle_from((e1, e2), xp=xp)
+    if c1 is not None and c2 is not None:
+        return float(q), float(phi)
+    return q, phi
 
 
 def axis_ratio_from(ell_comps, xp=np):

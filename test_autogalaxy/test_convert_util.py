@@ -85,3 +85,15 @@ def test__util_namespace():
     assert ag.util.mask_2d is ag.mask_2d_util and ag.util.over_sample is ag.over_sample_util
     assert ag.util.convolver is ag.convolver_util
     assert ag.util.light_profile.sersic_constant_from(4.0) == pytest.approx(7.669250, abs=1e-6)
+
+
+def test__axis_ratio_and_angle_round_trip_through_ell_comps():
+    """The two conversions invert each other, on floats and on 0-d NumPy arrays."""
+    q, angle = ag.convert.axis_ratio_and_angle_from(ell_comps=(0.05, 0.10))
+    assert isinstance(q, float) and isinstance(angle, float)
+    # by hand: f = sqrt(0.05^2 + 0.1^2), q = (1 - f) / (1 + f), angle = 0.5 atan2(0.05, 0.1)
+    f = np.hypot(0.05, 0.10)
+    assert q == pytest.approx((1 - f) / (1 + f), rel=1e-15)
+    assert angle == pytest.approx(np.degrees(0.5 * np.arctan2(0.05, 0.10)), rel=1e-15)
+    back = ag.convert.ell_comps_from(axis_ratio=np.asarray(q), angle=np.asarray(angle))
+    assert back == pytest.approx((0.05, 0.10), rel=1e-14)

@@ -26,10 +26,10 @@ Run: ``python workspace_scripts/guides/over_sampling.py``.
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 import autogalaxy as ag
+import autogalaxy.plot as aplt
 
 output_path = Path(__file__).resolve().parents[1] / "output" / "guides"
 
@@ -291,33 +291,28 @@ print(f"Wrote {output_path / 'galaxies_mge.json'}")
 """
 __Plot__
 
-The fractional residual maps of the over-sampling section and the normalized residuals of the
-fits with the native PSF, the oversampled PSF and the MGE.
+The fit of the oversampled PSF as PyAutoGalaxy's subplot, and the fractional residual maps of the
+over-sampling section and the normalized residuals of the three fits, one figure each.
 """
-panels = [
-    (fractional_residual_map[1].native, "over_sample_size=1\n(fractional residuals)"),
-    (fractional_residual_map["adaptive"].native, "adaptive\n(fractional residuals)"),
-    (fit_native_psf.normalized_residual_map.native, "native PSF\n(normalized residuals)"),
-    (fit.normalized_residual_map.native, "oversampled PSF\n(normalized residuals)"),
-    (fit_mge.normalized_residual_map.native, "MGE, oversampled PSF\n(normalized residuals)"),
-]
-figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.8))
-for ax, (array, title) in zip(axes, panels):
-    half_y, half_x = np.array(array.shape_native) * array.pixel_scales / 2
-    limit = np.max(np.abs(array.array))
-    shown = ax.imshow(
-        array.array,
-        cmap="RdBu_r",
-        vmin=-limit,
-        vmax=limit,
-        extent=[-half_x, half_x, -half_y, half_y],
-    )
-    ax.set_title(title)
-    ax.set_xlabel("x (arcsec)")
-    ax.set_ylabel("y (arcsec)")
-    figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
-figure.tight_layout()
-output_path.mkdir(parents=True, exist_ok=True)
-figure.savefig(output_path / "over_sampling.png", dpi=100)
-plt.close(figure)
+aplt.FitImagingPlotter(
+    fit=fit,
+    mat_plot_2d=aplt.MatPlot2D(
+        output=aplt.Output(path=output_path, filename="over_sampling", format="png")
+    ),
+).subplot_fit()
 print(f"Saved {output_path / 'over_sampling.png'}")
+panels = {
+    "fractional_residuals_sub_size_1": fractional_residual_map[1],
+    "fractional_residuals_adaptive": fractional_residual_map["adaptive"],
+    "normalized_residuals_native_psf": fit_native_psf.normalized_residual_map,
+    "normalized_residuals_oversampled_psf": fit.normalized_residual_map,
+    "normalized_residuals_mge": fit_mge.normalized_residual_map,
+}
+for name, array in panels.items():
+    aplt.Array2DPlotter(
+        array=array,
+        mat_plot_2d=aplt.MatPlot2D(
+            output=aplt.Output(path=output_path, filename=name, format="png"), cmap="RdBu_r"
+        ),
+    ).figure_2d(title=name.replace("_", " "))
+print(f"Saved {len(panels)} residual maps to {output_path}")

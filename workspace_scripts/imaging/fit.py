@@ -62,7 +62,7 @@ The Sersic bulge is steep at its centre: its light is evaluated on 16 x 16 sub-p
 0.15" of the centre, 8 x 8 out to 0.4" and 4 x 4 beyond (each divisible by the PSF's 4).
 """
 over_sample_size = ag.over_sample_util.over_sample_size_via_radial_bins_from(
-    grid=dataset.grids.lp,
+    grid=dataset.grid,
     sub_size_list=[16, 8, 4],
     radial_list=[0.15, 0.4],
     centre_list=[(0.0, 0.0)],
@@ -81,20 +81,28 @@ aplt.ImagingPlotter(
 """
 __Galaxies__
 
-The model: the galaxy the dataset was simulated with.
+The model: the galaxy the dataset was simulated with. Its ellipses were given as axis ratios and
+position angles, turned into the ``ell_comps`` light profiles take with ``ag.convert``.
 """
+bulge_ell_comps = ag.convert.ell_comps_from(axis_ratio=0.79888, angle=13.2825)
+disk_ell_comps = ag.convert.ell_comps_from(axis_ratio=0.72695, angle=54.2175)
+print(
+    "Bulge axis ratio and angle:",
+    ag.convert.axis_ratio_and_angle_from(ell_comps=bulge_ell_comps),
+)
+
 galaxy = ag.Galaxy(
     redshift=0.5,
     bulge=ag.lp.Sersic(
         centre=(0.0, 0.0),
-        ell_comps=(0.05, 0.10),
+        ell_comps=bulge_ell_comps,
         intensity=2.0,
         effective_radius=0.3,
         sersic_index=4.0,
     ),
     disk=ag.lp.Exponential(
         centre=(0.0, 0.0),
-        ell_comps=(0.15, -0.05),
+        ell_comps=disk_ell_comps,
         intensity=0.3,
         effective_radius=1.0,
     ),
@@ -139,13 +147,13 @@ galaxy_linear = ag.Galaxy(
     redshift=0.5,
     bulge=ag.lp_linear.Sersic(
         centre=(0.0, 0.0),
-        ell_comps=(0.05, 0.10),
+        ell_comps=bulge_ell_comps,
         effective_radius=0.3,
         sersic_index=4.0,
     ),
     disk=ag.lp_linear.Exponential(
         centre=(0.0, 0.0),
-        ell_comps=(0.15, -0.05),
+        ell_comps=disk_ell_comps,
         effective_radius=1.0,
     ),
 )
