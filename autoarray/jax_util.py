@@ -12,6 +12,7 @@ __all__ = [
     "bcoo_from",
     "checked_xp",
     "warn_if_x64_disabled",
+    "after",
 ]
 
 _warned_x64 = False
@@ -97,3 +98,33 @@ def warn_if_x64_disabled():
             UserWarning,
             stacklevel=3,
         )
+
+
+def after(values, previous):
+    """
+    Return ``values`` (a pytree of JAX float arrays) made to depend on ``previous`` (a JAX
+    array), so that XLA computes ``previous`` first; ``values`` unchanged if ``previous`` is
+    None.
+
+    Notes
+    -----
+    Used to run the LAPACK calls of one likelihood evaluation (Cholesky factorisations,
+    triangular solves) one after another. Under ``jax.vmap`` they become batched LAPACK calls,
+    which jaxlib's CPU backend (seen with jaxlib 0.10.2) splits over its intra-op thread pool and
+    then waits for, on a worker of that same pool. Two such calls that XLA runs at the same time
+    on a pool of two workers (a 2-core machine) each wait for tasks that no free worker is left
+    to run: the evaluation hangs, every thread idle.
+
+    The dependence must be a real data flow: XLA's CPU runtime orders its operations by the
+    buffers they read and write, so ``jax.lax.optimization_barrier`` alone does not order them.
+    Each value gets ``0 * p`` added, with ``p`` one element of ``previous`` (gradient stopped):
+    XLA does not fold ``x * 0`` for floats (it is NaN for an infinite ``x``). Values and
+    gradients are unchanged, except that a NaN in ``previous`` (a failed factorisation, whose
+    evaluation is NaN anyway) propagates.
+    """
+    if previous is None:
+        return values
+    import jax
+
+    zero = 0.0 * jax.lax.stop_gradient(previous.ravel()[0])
+    return jax.tree_util.tree_map(lambda value: value + zero.astype(value.dtype), values)

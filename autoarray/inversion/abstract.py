@@ -23,7 +23,7 @@ from functools import cached_property
 import numpy as np
 import scipy.linalg
 
-from autoarray import exc
+from autoarray import exc, jax_util
 from autoarray.inversion import inversion_util
 from autoarray.inversion.settings import SettingsInversion
 from autoarray.jax_util import is_jax_array, warn_if_x64_disabled
@@ -132,6 +132,8 @@ class AbstractInversionImaging(ABC):
         self.xp = xp
         if xp is not np:
             warn_if_x64_disabled()
+        # Under JAX, the result of the last LAPACK call traced for this inversion (see _linalg).
+        self._last_linalg_result = None
         self.data = sparse_util.values_slim_from(data, xp)
         self.noise_map = sparse_util.values_slim_from(noise_map, xp)
         # The noise map as NumPy values when it is not a JAX value (the dataset's), for the
@@ -310,7 +312,10 @@ class AbstractInversionImaging(ABC):
     @cached_property
     def _curvature_reg_factor(self) -> np.ndarray:
         if self.xp is not np:
-            return inversion_util.cholesky_factor_from(self.curvature_reg_matrix, xp=self.xp)
+            return self._linalg(
+                lambda m: inversion_util.cholesky_factor_from(m, xp=self.xp),
+                self.curvature_reg_matrix,
+            )
         # An unregularized all-zero column is the common cause of a singular system (a linear
         # light profile whose light misses the mask); name it instead of failing in LAPACK.
         regularized = np.zeros(self.total_params, dtype=bool)
@@ -346,11 +351,15 @@ class AbstractInversionImaging(ABC):
         """
         if self.xp is not np:
             if self.settings.use_positive_only_solver:
-                return inversion_util.reconstruction_positive_only_via_jax_from(
-                    self.curvature_reg_matrix, self.data_vector
+                return self._linalg(
+                    inversion_util.reconstruction_positive_only_via_jax_from,
+                    self.curvature_reg_matrix,
+                    self.data_vector,
                 )
-            return inversion_util.reconstruction_from(
-                self._curvature_reg_factor, self.data_vector, xp=self.xp
+            return self._linalg(
+                lambda u, d: inversion_util.reconstruction_from(u, d, xp=self.xp),
+                self._curvature_reg_factor,
+                self.data_vector,
             )
         factor = self._curvature_reg_factor
         if self.settings.use_positive_only_solver:
@@ -396,6 +405,19 @@ class AbstractInversionImaging(ABC):
             self.reconstruction @ self.regularization_matrix @ self.reconstruction
         )
 
+    def _linalg(self, function, *operands):
+        """
+        ``function(*operands)``: a LAPACK step (factorisation, solve). Under JAX the operands are
+        first made to depend on the previous step's result (:func:`autoarray.jax_util.after`),
+        so that an inversion's LAPACK calls run one at a time: batched by ``jax.vmap``, two of
+        them running together can deadlock jaxlib's CPU thread pool.
+        """
+        if self.xp is np:
+            return function(*operands)
+        result = function(*jax_util.after(operands, self._last_linalg_result))
+        self._last_linalg_result = result
+        return result
+
     def _scalar_from(self, value):
         """A Python float under NumPy; the JAX scalar itself under JAX."""
         return float(value) if self.xp is np else value
@@ -409,11 +431,14 @@ class AbstractInversionImaging(ABC):
         if index.size == self.total_params:
             return inversion_util.log_det_from_cholesky(self._curvature_reg_factor, xp=self.xp)
         sub = self.curvature_reg_matrix[np.ix_(index, index)]
-        factor = inversion_util.cholesky_factor_from(
+        factor = self._linalg(
+            lambda m: inversion_util.cholesky_factor_from(
+                m,
+                [self.parameter_labels[j] for j in index],
+                name="(F + H) of the regularized block",
+                xp=self.xp,
+            ),
             sub,
-            [self.parameter_labels[j] for j in index],
-            name="(F + H) of the regularized block",
-            xp=self.xp,
         )
         return inversion_util.log_det_from_cholesky(factor, xp=self.xp)
 
@@ -430,11 +455,14 @@ class AbstractInversionImaging(ABC):
             if log_det is not None:
                 total += log_det
             elif reg is not None:
-                factor = inversion_util.cholesky_factor_from(
+                factor = self._linalg(
+                    lambda m, label=label: inversion_util.cholesky_factor_from(
+                        m,
+                        name=f"H (regularization matrix of {label})",
+                        check_degenerate=False,
+                        xp=self.xp,
+                    ),
                     reg,
-                    name=f"H (regularization matrix of {label})",
-                    check_degenerate=False,
-                    xp=self.xp,
                 )
                 total += inversion_util.log_det_from_cholesky(factor, xp=self.xp)
         return total
