@@ -1,6 +1,7 @@
 """
-Small helpers shared by the JAX paths: recognising JAX arrays without importing JAX, and the
-one-time warning that JAX computes in float32 unless 64-bit mode is enabled.
+Small helpers shared by the JAX paths: recognising JAX arrays without importing JAX, the
+one-time warning that JAX computes in float32 unless 64-bit mode is enabled, and the data
+dependence (:func:`after`) that runs an inversion's LAPACK calls one at a time.
 """
 
 import warnings
