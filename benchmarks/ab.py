@@ -16,6 +16,9 @@ bound by memory bandwidth (the sparse real-space operator at s >= 2: tens of MB 
 between two processes running identical code by up to ~20 % (where their pages landed), which
 one A/B run cannot tell from a change: repeat the run, or pass the same checkout twice to see it.
 
+``--write`` puts the table, the two commits and the machine in the "ab" section of
+``benchmarks/RESULTS.md``.
+
 The calls use only what both checkouts provide (``Convolver(kernel, state=..., use_fft=...)``,
 ``state_from``, ``convolved_image_from``, ``convolved_mapping_matrix_from``,
 ``convolver_util.real_space_operator_from``). The exit status is 1 when a case is slower.
@@ -35,6 +38,10 @@ sys.path.insert(0, str(HERE))
 
 import bench_util as bu  # noqa: E402
 import compare  # noqa: E402
+import section_util as su  # noqa: E402
+
+RESULTS_PATH = HERE / "RESULTS.md"
+SECTION = "ab"
 
 NOSTATE = "image_np_nostate"  # needs a fresh convolver per call
 
@@ -162,18 +169,65 @@ def main(argv=None) -> int:
     parser.add_argument("--burst", type=float, default=0.02, help="seconds per burst (about)")
     parser.add_argument("--match", default="", help="regular expression on the case names")
     parser.add_argument("--tolerance", type=float, default=compare.TOLERANCE)
+    parser.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args.match)
     if args.base is None:
         parser.error("--base is required")
-    bu.log(f"[ab] load average at start {os.getloadavg()[0]:.2f}")
+    load_start = os.getloadavg()[0]
+    bu.log(f"[ab] load average at start {load_start:.2f}")
+    start = time.perf_counter()
     base, new = interleaved_runs_from(args.base, args.new, args.match, args.rounds, args.burst)
-    bu.log(f"[ab] load average at end {os.getloadavg()[0]:.2f}")
+    load_end = os.getloadavg()[0]
+    bu.log(f"[ab] load average at end {load_end:.2f}")
     rows = compare.comparison_from_timings([base], [new], args.tolerance)
-    print(compare.comparison_markdown(rows, args.tolerance))
+    table = compare.comparison_markdown(rows, args.tolerance)
+    print(table)
+    if args.write:
+        info = bu.machine_info()
+        report = "\n".join(
+            [
+                "# A/B of two checkouts (`benchmarks/ab.py`)",
+                "",
+                f"Generated on {info['date']} by `.venv/bin/python benchmarks/ab.py --base BASE "
+                f"--rounds {args.rounds} --burst {args.burst:g}"
+                + (f' --match "{args.match}"' if args.match else "")
+                + f"` (whole run {time.perf_counter() - start:.0f} s).",
+                "",
+                f"* Base: {commit_of(args.base)}.",
+                f"* New: {commit_of(args.new)}.",
+                *su.machine_lines(info, load_start, load_end),
+                "* Each case: interleaved bursts of single calls in two worker processes, pooled "
+                "over the rounds. The `bound` rows run identical code on both sides: their ratios "
+                "are the noise of this run.",
+                "",
+                table,
+            ]
+        )
+        su.write_section(RESULTS_PATH, SECTION, report)
     return 1 if any(r["verdict"] == "slower" for r in rows) else 0
+
+
+def commit_of(root) -> str:
+    """``git log -1`` of a checkout as ``abcdef0 (subject)``, or its path if it is not one."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%h (%s)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = proc.stdout.strip()
+    if proc.returncode != 0 or not line:
+        return str(root)
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return line + (" with uncommitted changes" if dirty else "")
 
 
 if __name__ == "__main__":

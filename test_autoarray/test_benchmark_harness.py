@@ -7,6 +7,7 @@ synthetic run, and the rule that the harness calls no private function of the li
 import ast
 import json
 import math
+import subprocess
 import sys
 from pathlib import Path
 
@@ -97,6 +98,16 @@ def test_ab_without_base_is_refused(capsys):
     with pytest.raises(SystemExit):
         ab.main([])
     assert "--base is required" in capsys.readouterr().err
+
+
+def test_ab_names_a_checkout_by_its_commit_or_its_path(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    if head:  # a git checkout (CI clones one)
+        assert ab.commit_of(root).startswith(f"{head} (")
+    assert ab.commit_of(tmp_path) == str(tmp_path)
 
 
 # ------------------------------------------------------------------------ storage

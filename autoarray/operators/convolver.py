@@ -23,6 +23,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.linalg.blas
 import scipy.sparse
 
 from autoarray import check_util, exc, fits_util
@@ -115,7 +116,7 @@ def kernel_values_from(kernel) -> np.ndarray:
         )
     if values.ndim != 2 or values.size == 0:
         raise exc.KernelException(f"kernel must be a non-empty 2D array, got shape {values.shape}.")
-    if not np.all(np.isfinite(values)):
+    if not np.isfinite(values).all():
         raise exc.KernelException("kernel values must be finite; the kernel holds NaN or inf.")
     return np.array(values, dtype=np.float64)
 
@@ -195,9 +196,10 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
         For any other type (lists, None, ...).
     KernelException
         For an ``Array2D`` on another mask (or any ``Array2D`` of fine values), complex or
-        non-numeric values. NaN / inf are refused after the convolution
-        (:func:`_check_convolved_finite`): one sum over the N outputs instead of the s^2 more
-        inputs.
+        non-numeric values. NaN / inf are refused by the convolution itself, from one complex
+        scalar of the FFT engine (:func:`convolver_util.convolved_columns_via_fft_from`) or one
+        sum over the N outputs of the real-space engine (:func:`_check_convolved_finite`),
+        instead of a pass over the s^2 more inputs.
     """
     if type(values) is np.ndarray and values.dtype.kind == "f":
         return values  # the hot path: a float NumPy array
@@ -236,16 +238,26 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
 
 def _check_convolved_finite(out, values, n_top: int):
     """
-    Raise ``KernelException`` if the inputs of a NumPy convolution held NaN or inf.
+    Raise ``KernelException`` if the inputs of a NumPy real-space convolution held NaN or inf.
 
     Checked on the ``(N, n_col)`` output, ``s^2`` times smaller than the input: a NaN or inf
-    input reaches every output of the FFT engine and the outputs within its kernel footprint in
-    real space, so a finite output sum means no input changed the result. Only then are the inputs
-    (``values``: the first ``n_top`` rows the image or mapping matrix, the rest its blurring
-    region) searched, for a message that says which and where.
+    input reaches the outputs within its kernel footprint, so a finite sum of the outputs' absolute
+    values means no input changed the result. Only otherwise are the inputs searched
+    (:func:`_check_inputs_finite`). The sum is BLAS ``asum``, which raises no floating-point
+    warnings (nor do ``scipy.sparse`` products), so the hot path needs no ``np.errstate``.
     """
-    if np.isfinite(out.sum()):
-        return
+    asum = scipy.linalg.blas.sasum if out.dtype == np.float32 else scipy.linalg.blas.dasum
+    if not math.isfinite(asum(out.reshape(-1))):
+        with np.errstate(over="ignore"):
+            _check_inputs_finite(values, n_top)
+
+
+def _check_inputs_finite(values, n_top: int):
+    """
+    Raise ``KernelException`` if ``(M s^2, n_col)`` convolution inputs hold NaN or inf, naming
+    the part and the first position: the first ``n_top`` rows are the image or mapping matrix,
+    the rest its blurring region. Returns if every value is finite.
+    """
     image = values.shape[1] == 1 and not scipy.sparse.issparse(values)
     names = (
         ("The image", "The blurring image")
@@ -661,7 +673,7 @@ class ConvolverState:
         """
         s = self.convolve_over_sample_size
         if type(image) is np.ndarray and image.dtype.kind == "f":
-            values = image  # the hot path (NaN / inf are refused after the convolution)
+            values = image  # the hot path (NaN / inf are refused by the convolution)
         else:
             values = _input_values_from(
                 image,
@@ -850,6 +862,12 @@ class ConvolverState:
         -------
         numpy.ndarray or jax.Array
             ``(N, n_col)`` dense: each column convolved (and block-mean binned when ``s > 1``).
+
+        Raises
+        ------
+        KernelException
+            NumPy: if an input is NaN or inf (the message names the image / mapping matrix or its
+            blurring part and the first flat index). JAX inputs are not checked (traced values).
         """
         if xp is not np:
             warn_if_x64_disabled()
@@ -859,26 +877,42 @@ class ConvolverState:
             return self._convolved_columns_via_jax_from(
                 values, fft, jax_method, use_mixed_precision
             )
-        # NaN / inf inputs are refused from the output below; the FFT's inf * 0 on the way must
-        # not warn first.
-        with np.errstate(invalid="ignore", over="ignore"):
-            out = self._convolved_columns_via_numpy_from(values, fft, use_mixed_precision)
-        _check_convolved_finite(out, values, self.pixels_in_mask * self.n_phase)
-        return out
-
-    def _convolved_columns_via_numpy_from(self, values, fft, use_mixed_precision):
-        """The NumPy engines of :meth:`convolved_columns_from`."""
+        n_top = self.pixels_in_mask * self.n_phase
         if not fft:
-            result = self.real_space_operator_for(use_mixed_precision) @ values
-            return result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
-        scatter, gather = self.indices_for(np)
-        kernel_rfft = self.kernel_rfft_for(use_mixed_precision, np)
+            operator = self.real_space_operator_for(use_mixed_precision)
+            if isinstance(values, np.ndarray) and values.shape[1] == 1:
+                # An image: the matrix-vector product is ~1 us cheaper than a one-column matrix.
+                out = (operator @ values[:, 0])[:, None]
+            else:
+                result = operator @ values
+                out = result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
+            _check_convolved_finite(out, values, n_top)
+            return out
+        try:
+            return self._convolved_columns_via_fft_np_from(values, use_mixed_precision, True)
+        except convolver_util.NonFiniteInputError:
+            with np.errstate(over="ignore"):
+                _check_inputs_finite(values, n_top)
+        # Finite inputs whose sum overflowed (~1e308): nothing to refuse.
+        with np.errstate(invalid="ignore", over="ignore"):
+            return self._convolved_columns_via_fft_np_from(values, use_mixed_precision, False)
+
+    def _convolved_columns_via_fft_np_from(self, values, use_mixed_precision, refuse_non_finite):
+        """The NumPy FFT engine of :meth:`convolved_columns_from`, in column chunks."""
+        kernel_rfft = self.kernel_rfft_complex64 if use_mixed_precision else self.kernel_rfft
         n_col = values.shape[1]
         py, px = self.fft_shape
         chunk = max(1, FFT_MAX_CHUNK_BYTES // (self.n_phase * py * px * 16))
         if n_col <= chunk and isinstance(values, np.ndarray):  # else scipy.sparse
             return convolver_util.convolved_columns_via_fft_from(
-                values, scatter, gather, kernel_rfft, self.fft_shape, self.n_phase, np
+                values,
+                self.scatter_index,
+                self.gather_index,
+                kernel_rfft,
+                self.fft_shape,
+                self.n_phase,
+                np,
+                refuse_non_finite,
             )
         out = np.empty((self.pixels_in_mask, n_col), dtype=kernel_rfft.real.dtype)
         values = scipy.sparse.csc_array(values) if scipy.sparse.issparse(values) else values
@@ -886,12 +920,13 @@ class ConvolverState:
             cols = slice(start, min(start + chunk, n_col))
             out[:, cols] = convolver_util.convolved_columns_via_fft_from(
                 _dense_from(values[:, cols]),
-                scatter,
-                gather,
+                self.scatter_index,
+                self.gather_index,
                 kernel_rfft,
                 self.fft_shape,
                 self.n_phase,
                 np,
+                refuse_non_finite,
             )
         return out
 

@@ -74,6 +74,7 @@ the Fourier shift adds ~5e-4 at ``s = 2`` and the former 2-tap average (which wi
 a quarter of a squared fine pixel in variance per axis) adds percents.
 """
 
+import cmath
 import math
 
 import numpy as np
@@ -90,6 +91,7 @@ __all__ = [
     "fft_frame_from",
     "kernel_rfft_from",
     "real_space_operator_from",
+    "NonFiniteInputError",
     "convolved_columns_via_fft_from",
     "adjoint_columns_via_fft_from",
     "convolved_columns_via_real_space_from",
@@ -157,8 +159,11 @@ def kernel_odd_from(kernel: np.ndarray) -> np.ndarray:
     (``h = m``) address the even kernel's own samples.
     """
     kernel = np.asarray(kernel, dtype=np.float64)
-    pad = [(0, 1) if n % 2 == 0 else (0, 0) for n in kernel.shape]
-    return np.pad(kernel, pad)
+    ky, kx = kernel.shape
+    # Zeros and a copy: np.pad costs ~20x more (~18 us, 4 % of a native state_from).
+    odd = np.zeros((ky + 1 - ky % 2, kx + 1 - kx % 2))
+    odd[:ky, :kx] = kernel
+    return odd
 
 
 def light_sample_offset_from(kernel_shape, pixel_scales) -> tuple:
@@ -370,8 +375,23 @@ def _columns_from(frames, index, batch):
     return frames[:, index].T if batch else frames[index][:, None]
 
 
+class NonFiniteInputError(ArithmeticError):
+    """
+    Raised by :func:`convolved_columns_via_fft_from` (NumPy, ``refuse_non_finite=True``) when its
+    input holds NaN or inf, before any product that would spread them or warn. The caller, which
+    knows what the input columns are, searches them for a message that says which and where.
+    """
+
+
 def convolved_columns_via_fft_from(
-    values, scatter_index, gather_index, kernel_rfft, frame_shape, n_phase: int, xp=np
+    values,
+    scatter_index,
+    gather_index,
+    kernel_rfft,
+    frame_shape,
+    n_phase: int,
+    xp=np,
+    refuse_non_finite: bool = False,
 ):
     """
     Convolve columns of input values with the polyphase kernels by FFT: the one dense core.
@@ -393,10 +413,26 @@ def convolved_columns_via_fft_from(
         s^2.
     xp : module
         ``numpy`` (transforms by ``scipy.fft``) or ``jax.numpy`` (``jax.numpy.fft``).
+    refuse_non_finite : bool
+        NumPy only: raise :class:`NonFiniteInputError` if any input is NaN or inf.
 
     Returns
     -------
     (N, n_col) convolved (and block-mean binned) values.
+
+    Raises
+    ------
+    NonFiniteInputError
+        With ``refuse_non_finite`` (NumPy), if the input holds NaN or inf, or finite values whose
+        sum overflows (the caller tells the two apart).
+
+    Notes
+    -----
+    The refusal costs one complex scalar: the zero-frequency term of a frame's spectrum is the sum
+    of the frame, so the sum of those terms over the columns and phases is finite exactly when
+    every input is (barring an overflowing sum, ~1e308). It is read after the forward transforms
+    (which neither warn nor stop on NaN / inf) and before the product with the kernel spectra,
+    where ``inf * 0`` would warn.
     """
     py, px = frame_shape
     # A single column (an image) and a single phase (s = 1) drop their axes: the 1D scatter and
@@ -409,6 +445,10 @@ def convolved_columns_via_fft_from(
         batch, n_phase * py * px, scatter_index, values, real_dtype, xp
     )
     spectra = fft.rfft2(frames.reshape(*batch, *phase, py, px), axes=(-2, -1))
+    if refuse_non_finite and not cmath.isfinite(
+        spectra[..., 0, 0].sum() if batch or phase else spectra[0, 0]
+    ):
+        raise NonFiniteInputError("The input of the FFT core holds NaN or inf.")
     kernel = kernel_rfft if phase else kernel_rfft[0]
     summed = _phase_sum_from(spectra, kernel, bool(phase), xp)
     images = fft.irfft2(summed, s=(py, px), axes=(-2, -1)).reshape(*batch, py * px)

@@ -93,6 +93,69 @@ def test__non_finite_inputs_are_refused(bad):
         )
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("mixed", [False, True])
+def test__non_finite_inputs_are_refused_at_s_2_and_in_column_chunks(bad, mixed, monkeypatch):
+    """The FFT engine's refusal with a phase axis (s = 2), in float32 and chunk by chunk."""
+    mask, _ = scene()
+    conv = aa.Convolver.no_mask(
+        np.ones((6, 6)) / 36, 0.05, use_fft=True, convolve_over_sample_size=2
+    ).with_state_for(mask)
+    n_blur = conv.state.pixels_in_blurring_mask * 4
+    image = np.ones(36)
+    image[7] = bad
+    with pytest.raises(exc.KernelException, match=r"The image holds 1 NaN .* flat index 7\)"):
+        conv.convolved_image_from(image, np.zeros(n_blur), use_mixed_precision=mixed)
+    from autoarray.operators import convolver
+
+    monkeypatch.setattr(convolver, "FFT_MAX_CHUNK_BYTES", 1)  # one column per chunk
+    mapping = np.ones((36, 5))
+    mapping[3, 4] = bad  # in the last chunk
+    with pytest.raises(exc.KernelException, match=r"mapping matrix holds 1 NaN .*index 19\)"):
+        conv.convolved_mapping_matrix_from(mapping, mask, use_mixed_precision=mixed)
+
+
+def test__finite_inputs_whose_sum_overflows_are_not_refused():
+    """
+    1e308 + 1e308 overflows the sums the engines check, but no value is NaN or inf: nothing is
+    refused. With the identity kernel the real-space engine returns the image itself; the FFT
+    engine runs (its own transforms overflow: its outputs are not numbers, a limit of any FFT).
+    """
+    mask = aa.Mask2D(np.array([[True, True, True], [False, False, True], [True, True, True]]), 1.0)
+    kernel = np.zeros((3, 3))
+    kernel[1, 1] = 1.0
+    image = np.array([1e308, 1e308])
+    for use_fft in (True, False):
+        conv = aa.Convolver.no_mask(kernel, 1.0, use_fft=use_fft).with_state_for(mask)
+        blurring = np.zeros(conv.state.pixels_in_blurring_mask)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = conv.convolved_image_from(image, blurring)
+        if not use_fft:
+            np.testing.assert_array_equal(out.array, image)
+
+
+def test__fft_core_refuses_non_finite_input_before_the_product():
+    """``convolver_util`` alone: one NaN among three columns and four phases is seen."""
+    from autoarray.operators import convolver_util
+
+    mask, _ = scene()
+    state = aa.Convolver.no_mask(
+        np.ones((6, 6)) / 36, 0.05, convolve_over_sample_size=2
+    ).state_from(mask)
+    values = np.ones((state.input_native.shape[0] * 4, 3))
+    args = (state.scatter_index, state.gather_index, state.kernel_rfft, state.fft_shape, 4)
+    finite = convolver_util.convolved_columns_via_fft_from(values, *args, refuse_non_finite=True)
+    assert np.isfinite(finite).all()
+    values[17, 2] = np.nan
+    with pytest.raises(convolver_util.NonFiniteInputError, match="holds NaN or inf"):
+        convolver_util.convolved_columns_via_fft_from(values, *args, refuse_non_finite=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        unchecked = convolver_util.convolved_columns_via_fft_from(values, *args)
+    assert np.isnan(unchecked[:, 2]).all() and np.isfinite(unchecked[:, :2]).all()
+
+
 # -------------------------------------------------------------- 18: complex / wrong types
 
 
