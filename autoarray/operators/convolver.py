@@ -368,11 +368,6 @@ def _bcoo_stacked_from(top, bottom, n_bottom_rows: int):
     )
 
 
-def _dense_from(matrix):
-    """A NumPy array of a dense or ``scipy.sparse`` matrix."""
-    return matrix.toarray() if scipy.sparse.issparse(matrix) else np.asarray(matrix)
-
-
 def _unsparse_from(matrix):
     """A ``scipy.sparse`` matrix densified; any other array (NumPy, JAX) unchanged."""
     return matrix.toarray() if scipy.sparse.issparse(matrix) else matrix
@@ -903,7 +898,7 @@ class ConvolverState:
         n_col = values.shape[1]
         py, px = self.fft_shape
         chunk = max(1, FFT_MAX_CHUNK_BYTES // (self.n_phase * py * px * 16))
-        if n_col <= chunk and isinstance(values, np.ndarray):  # else scipy.sparse
+        if n_col <= chunk:
             return convolver_util.convolved_columns_via_fft_from(
                 values,
                 self.scatter_index,
@@ -915,11 +910,12 @@ class ConvolverState:
                 refuse_non_finite,
             )
         out = np.empty((self.pixels_in_mask, n_col), dtype=kernel_rfft.real.dtype)
+        # Column slices of CSC are cheap (of CSR, a pass over every non-zero per chunk).
         values = scipy.sparse.csc_array(values) if scipy.sparse.issparse(values) else values
         for start in range(0, n_col, chunk):
             cols = slice(start, min(start + chunk, n_col))
             out[:, cols] = convolver_util.convolved_columns_via_fft_from(
-                _dense_from(values[:, cols]),
+                values[:, cols],
                 self.scatter_index,
                 self.gather_index,
                 kernel_rfft,

@@ -302,6 +302,44 @@ class TestMappingMatrix:
         assert isinstance(sparse, np.ndarray)
         np.testing.assert_allclose(sparse, dense, rtol=0, atol=1e-13)
 
+    @pytest.mark.parametrize("chunk_bytes", [None, 1])
+    @pytest.mark.parametrize("n_src", [1, 9])
+    def test__fft_route_places_sparse_non_zeros_summing_duplicates(
+        self, chunk_bytes, n_src, monkeypatch
+    ):
+        """
+        The FFT route scatters a sparse matrix's non-zeros without densifying it: a CSR with
+        duplicate entries (two stored values at one position, which mean their sum), in one
+        chunk or one column per chunk, against the brute-force convolution of its dense sum.
+        """
+        from autoarray.operators import convolver
+
+        if chunk_bytes is not None:
+            monkeypatch.setattr(convolver, "FFT_MAX_CHUNK_BYTES", chunk_bytes)
+        mask, kernel, region, mapping, blurring = mapping_scene(seed=13, n_src=n_src)
+        csr = scipy.sparse.csr_array(mapping)
+        data = np.concatenate([csr.data, [0.25, 0.5]])
+        rows = np.concatenate([np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr)), [3, 3]])
+        cols = np.concatenate([csr.indices, [0, 0]])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.searchsorted(rows[order], np.arange(csr.shape[0] + 1))
+        duplicated = scipy.sparse.csr_array(
+            (data[order], cols[order], indptr), shape=csr.shape
+        )  # built from arrays, so the duplicates stay stored apart
+        assert not duplicated.has_canonical_format
+        dense = duplicated.toarray()  # toarray adds duplicates
+        assert dense[3, 0] == mapping[3, 0] + 0.75
+        reference = np.stack(
+            [
+                brute_force_from(mask.array, kernel, dense[:, j], blurring[:, j], region)
+                for j in range(n_src)
+            ],
+            axis=1,
+        )
+        conv = aa.Convolver.no_mask(kernel, 0.1, use_fft=True)
+        out = conv.convolved_mapping_matrix_from(duplicated, mask, scipy.sparse.csr_array(blurring))
+        np.testing.assert_allclose(out, reference, rtol=0, atol=1e-12)
+
     def test__mixed_precision(self):
         mask, kernel, region, mapping, blurring = mapping_scene(seed=2)
         for use_fft in (True, False):
