@@ -85,8 +85,13 @@ def test__non_finite_inputs_are_refused(bad):
     mapping[2, 5] = bad
     with pytest.raises(exc.KernelException, match=r"mapping matrix holds 1 NaN or inf.*index 23"):
         conv.convolved_mapping_matrix_from(mapping, mask)
-    with pytest.raises(exc.KernelException, match=r"mapping matrix holds 1 NaN or inf"):
-        conv.convolved_mapping_matrix_from(scipy.sparse.csr_array(mapping), mask)
+    for use_fft in (True, False):  # the sparse real-space route checks the stored values
+        engine = aa.Convolver(conv.kernel, state=conv.state, use_fft=use_fft)
+        for fmt in ("csr", "csc", "coo", "lil"):
+            with pytest.raises(exc.KernelException, match=r"mapping matrix holds 1 NaN or inf"):
+                engine.convolved_mapping_matrix_from(
+                    scipy.sparse.csr_array(mapping).asformat(fmt), mask
+                )
     with pytest.raises(exc.KernelException, match=r"blurring mapping matrix holds"):
         conv.convolved_mapping_matrix_from(
             np.eye(9), mask, np.full((n_blur, 9), bad), blurring_mask=None
