@@ -79,6 +79,7 @@ import math
 
 import numpy as np
 import scipy.fft
+import scipy.linalg.blas
 import scipy.sparse
 
 __all__ = [
@@ -351,7 +352,7 @@ def _frames_with_values_from(batch, frame_size, index, values, real_dtype, xp):
     dense scatter was ~30 % of a sparse mapping matrix's FFT route at s = 2).
     """
     frames = xp.zeros((*batch, frame_size), dtype=real_dtype)
-    if scipy.sparse.issparse(values):
+    if type(values) is not np.ndarray and scipy.sparse.issparse(values):
         columns = scipy.sparse.csc_array(values)
         columns.sum_duplicates()  # an assignment keeps one of equal positions; a sum adds them
         rows = index[columns.indices]
@@ -386,6 +387,19 @@ def _phase_sum_from(spectra, kernel_rfft, has_phase_axis, xp):
 def _columns_from(frames, index, batch):
     """``(n, n_col)`` values read at ``index`` of the last axis of ``batch + (L,)`` frames."""
     return frames[:, index].T if batch else frames[index][:, None]
+
+
+def _zero_frequency_terms_finite(spectra, has_leading_axes: bool) -> bool:
+    """
+    Whether the zero-frequency terms of NumPy ``(..., Py, Px')`` spectra are all finite: one
+    complex scalar without leading axes, else BLAS ``asum`` of ``|re| + |im|`` over them (~1 us
+    less than a NumPy sum, and no floating-point warnings).
+    """
+    if not has_leading_axes:
+        return cmath.isfinite(spectra[0, 0])
+    terms = spectra[..., 0, 0].reshape(-1)
+    asum = scipy.linalg.blas.scasum if terms.itemsize == 8 else scipy.linalg.blas.dzasum
+    return math.isfinite(asum(terms))
 
 
 class NonFiniteInputError(ArithmeticError):
@@ -442,11 +456,11 @@ def convolved_columns_via_fft_from(
 
     Notes
     -----
-    The refusal costs one complex scalar: the zero-frequency term of a frame's spectrum is the sum
-    of the frame, so the sum of those terms over the columns and phases is finite exactly when
-    every input is (barring an overflowing sum, ~1e308). It is read after the forward transforms
-    (which neither warn nor stop on NaN / inf) and before the product with the kernel spectra,
-    where ``inf * 0`` would warn.
+    The refusal costs one complex scalar per frame: the zero-frequency term of a frame's spectrum
+    is the sum of the frame, so the sum of those terms' absolute values over the columns and
+    phases is finite exactly when every input is (barring an overflowing sum, ~1e308). It is read
+    after the forward transforms (which neither warn nor stop on NaN / inf) and before the
+    product with the kernel spectra, where ``inf * 0`` would warn.
     """
     py, px = frame_shape
     # A single column (an image) and a single phase (s = 1) drop their axes: the 1D scatter and
@@ -459,9 +473,7 @@ def convolved_columns_via_fft_from(
         batch, n_phase * py * px, scatter_index, values, real_dtype, xp
     )
     spectra = fft.rfft2(frames.reshape(*batch, *phase, py, px), axes=(-2, -1))
-    if refuse_non_finite and not cmath.isfinite(
-        spectra[..., 0, 0].sum() if batch or phase else spectra[0, 0]
-    ):
+    if refuse_non_finite and not _zero_frequency_terms_finite(spectra, bool(batch or phase)):
         raise NonFiniteInputError("The input of the FFT core holds NaN or inf.")
     kernel = kernel_rfft if phase else kernel_rfft[0]
     summed = _phase_sum_from(spectra, kernel, bool(phase), xp)
