@@ -7,6 +7,7 @@ templates around them); nothing is measured here, so a saved run can be re-repor
 (``run.py --replay``).
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -649,13 +650,16 @@ def report_from(data) -> str:
     return "\n".join(lines)
 
 
-def with_section_of(report, text, start, end) -> str:
+def with_sections_of(report, text) -> str:
     """
-    ``report`` followed by the part of ``text`` between the markers ``start`` and ``end``
-    (markers included), when ``text`` holds both; ``report`` alone otherwise.
+    ``report`` followed by every section of ``text`` between markers ``<!-- NAME:start -->`` and
+    ``<!-- NAME:end -->`` (markers included, in their order): the sections the other benchmark
+    scripts write (sparse operator, mapping matrix, JAX inversion, survey, A/B) outlive a rewrite.
     """
-    i = text.find(start)
-    j = text.find(end, i + len(start)) if i >= 0 else -1
-    if i < 0 or j < 0:
-        return report
-    return report.rstrip("\n") + "\n\n" + text[i : j + len(end)]
+    sections = [
+        match.group(0)
+        for match in re.finditer(
+            r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->", text, flags=re.DOTALL
+        )
+    ]
+    return "\n\n".join([report.rstrip("\n"), *sections]) if sections else report

@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_util as bu  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
-from sparse_operator import END_MARKER, START_MARKER  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS_PATH = HERE / "RESULTS.md"
@@ -64,7 +63,7 @@ def main(argv=None) -> int:
     print(markdown)
     if args.write:
         existing = RESULTS_PATH.read_text() if RESULTS_PATH.exists() else ""
-        text = report.with_section_of(markdown, existing, START_MARKER, END_MARKER)
+        text = report.with_sections_of(markdown, existing)
         RESULTS_PATH.write_text(text + "\n")
         bu.log(f"[bench] wrote {RESULTS_PATH}")
     return 0

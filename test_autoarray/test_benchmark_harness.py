@@ -322,12 +322,15 @@ def test_summary_table_for_the_readme():
     ]
 
 
-def test_a_section_between_markers_is_carried_over():
-    existing = "old report\n<!-- a -->\nsection\n<!-- b -->\ntrailing"
-    assert report.with_section_of("new\n", existing, "<!-- a -->", "<!-- b -->") == (
-        "new\n\n<!-- a -->\nsection\n<!-- b -->"
+def test_every_marked_section_is_carried_over():
+    existing = (
+        "old report\n<!-- a:start -->\nA\n<!-- a:end -->\nbetween\n"
+        "<!-- b-c:start -->\nB\n<!-- b-c:end -->\n<!-- d:start -->\nunclosed"
     )
-    assert report.with_section_of("new", "no markers", "<!-- a -->", "<!-- b -->") == "new"
+    assert report.with_sections_of("new\n", existing) == (
+        "new\n\n<!-- a:start -->\nA\n<!-- a:end -->\n\n<!-- b-c:start -->\nB\n<!-- b-c:end -->"
+    )
+    assert report.with_sections_of("new", "no markers") == "new"
 
 
 # ------------------------------------------------------------------------ public API only
