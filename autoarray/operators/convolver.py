@@ -196,10 +196,11 @@ def _input_values_from(values, name: str, xp, mask=None, oversampled=False):
         For any other type (lists, None, ...).
     KernelException
         For an ``Array2D`` on another mask (or any ``Array2D`` of fine values), complex or
-        non-numeric values. NaN / inf are refused by the convolution itself, from one complex
-        scalar of the FFT engine (:func:`convolver_util.convolved_columns_via_fft_from`) or one
-        sum over the N outputs of the real-space engine (:func:`_check_convolved_finite`),
-        instead of a pass over the s^2 more inputs.
+        non-numeric values. NaN / inf are refused by the convolution itself, from the
+        zero-frequency terms of the FFT engine's spectra
+        (:func:`convolver_util.convolved_columns_via_fft_from`) or, in real space, from a sparse
+        input's stored values or the N outputs (:func:`_check_convolved_finite`), instead of a
+        pass over the s^2 more dense inputs.
     """
     if type(values) is np.ndarray and values.dtype.kind == "f":
         return values  # the hot path: a float NumPy array
