@@ -442,7 +442,8 @@ def convolved_columns_via_fft_from(
     xp : module
         ``numpy`` (transforms by ``scipy.fft``) or ``jax.numpy`` (``jax.numpy.fft``).
     refuse_non_finite : bool
-        NumPy only: raise :class:`NonFiniteInputError` if any input is NaN or inf.
+        NumPy only (``ValueError`` with JAX): raise :class:`NonFiniteInputError` if any input is
+        NaN or inf.
 
     Returns
     -------
@@ -462,6 +463,11 @@ def convolved_columns_via_fft_from(
     after the forward transforms (which neither warn nor stop on NaN / inf) and before the
     product with the kernel spectra, where ``inf * 0`` would warn.
     """
+    if refuse_non_finite and xp is not np:
+        raise ValueError(
+            "refuse_non_finite is for NumPy inputs only: JAX values may be traced, so nothing can "
+            "be refused inside a transformed function. Pass refuse_non_finite=False with JAX."
+        )
     py, px = frame_shape
     # A single column (an image) and a single phase (s = 1) drop their axes: the 1D scatter and
     # 2D transforms are measurably cheaper at the ~70 us scale of one native image.

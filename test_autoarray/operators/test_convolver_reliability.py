@@ -159,6 +159,12 @@ def test__fft_core_refuses_non_finite_input_before_the_product():
         warnings.simplefilter("ignore", RuntimeWarning)
         unchecked = convolver_util.convolved_columns_via_fft_from(values, *args)
     assert np.isnan(unchecked[:, 2]).all() and np.isfinite(unchecked[:, :2]).all()
+    import jax.numpy as jnp
+
+    with pytest.raises(ValueError, match="refuse_non_finite is for NumPy inputs only"):
+        convolver_util.convolved_columns_via_fft_from(
+            jnp.asarray(values), *args, xp=jnp, refuse_non_finite=True
+        )
 
 
 # -------------------------------------------------------------- 18: complex / wrong types
