@@ -10,8 +10,10 @@ Imports run one way, from each layer to the layers above it in this list, never 
 2. ``mask``: :class:`Mask2D` and its pure functions.
 3. ``structures``: :class:`Array2D`, then ``structures.over_sampling`` (the sub-pixels of a
    mask and the binning back), then :class:`Grid2D`, which carries its over-sampling.
-4. ``operators``: the :class:`Convolver` / :class:`ConvolverState`, and the
-   :class:`ImagingSparseOperator` with its pure functions (``sparse_util``).
+4. ``operators``: the :class:`Convolver` / :class:`ConvolverState` with their pure functions
+   (``convolver_util``; ``fft_util`` and ``csr_util``, scipy's FFT and CSR product without its
+   per-call dispatch), and the :class:`ImagingSparseOperator` with its pure functions
+   (``sparse_util``).
 5. ``dataset``: :class:`Imaging` (which may hold an ``ImagingSparseOperator``),
    :class:`GridsDataset`, :class:`SimulatorImaging`.
 6. ``inversion``: meshes, mappers, regularization and the inversions.

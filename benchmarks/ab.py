@@ -3,6 +3,7 @@ Interleaved A/B timing of two checkouts of the library on the calls of ``benchma
 
     .venv/bin/python benchmarks/ab.py --base /tmp/bench-old                # new = this checkout
     .venv/bin/python benchmarks/ab.py --base /tmp/old --new . --rounds 20 --match "image|bound"
+    .venv/bin/python benchmarks/ab.py --base /tmp/old --rounds 15 --processes 3 --write
 
 Two worker processes (this interpreter, ``PYTHONPATH`` = each checkout, so each imports its own
 ``autoarray``) build the same scene and calls as ``measure.py`` (same names as in the data of
@@ -14,7 +15,9 @@ rounds and compared as ``benchmarks/compare.py`` does (median and minimum, ``--t
 The ``bound`` cases run the same code on both sides: their ratios show the noise left. Calls
 bound by memory bandwidth (the sparse real-space operator at s >= 2: tens of MB per call) differ
 between two processes running identical code by up to ~20 % (where their pages landed), which
-one A/B run cannot tell from a change: repeat the run, or pass the same checkout twice to see it.
+one pair of processes cannot tell from a change: ``--processes P`` shares the rounds out over
+``P`` successive pairs of fresh workers, so that draw is made ``P`` times and pooled; passing the
+same checkout twice shows what is left.
 
 ``--write`` puts the table, the two commits and the machine in the "ab" section of
 ``benchmarks/RESULTS.md``.
@@ -138,26 +141,43 @@ class Side:
         self.process.wait()
 
 
-def interleaved_runs_from(base_root, new_root, pattern, rounds, burst):
-    """``(base, new)``: name -> Timing of every case, pooled over the rounds."""
-    base, new = Side(base_root, pattern), Side(new_root, pattern)
-    try:
-        base_estimate, new_estimate = base.read()["cases"], new.read()["cases"]
-        names = [name for name in base_estimate if name in new_estimate]
-        counts = {name: max(1, min(200, round(burst / base_estimate[name]))) for name in names}
-        times = {id(side): {name: [] for name in names} for side in (base, new)}
-        t0 = time.perf_counter()
-        for r in range(rounds):
-            for i, name in enumerate(names):
-                for side in (base, new) if (r + i) % 2 == 0 else (new, base):
-                    times[id(side)][name] += side.times_from(name, counts[name])
-            bu.log(f"[ab] round {r + 1}/{rounds}: {time.perf_counter() - t0:.0f} s")
-    finally:
-        base.close()
-        new.close()
+def interleaved_runs_from(base_root, new_root, pattern, rounds, burst, processes=1):
+    """
+    ``(base, new)``: name -> Timing of every case, pooled over the rounds. The rounds are shared
+    out over ``processes`` successive pairs of fresh workers, so that where each side's memory
+    landed (which moves memory-bound calls by up to ~20 %) is drawn ``processes`` times.
+    """
+    counts, names = None, None
+    times = {"base": {}, "new": {}}
+    t0 = time.perf_counter()
+    done = 0
+    for p in range(processes):
+        sides = {"base": Side(base_root, pattern), "new": Side(new_root, pattern)}
+        try:
+            estimates = {key: side.read()["cases"] for key, side in sides.items()}
+            if names is None:
+                names = [name for name in estimates["base"] if name in estimates["new"]]
+                counts = {
+                    name: max(1, min(200, round(burst / estimates["base"][name]))) for name in names
+                }
+                times = {key: {name: [] for name in names} for key in times}
+            share = rounds // processes + (1 if p < rounds % processes else 0)
+            for _ in range(share):
+                for i, name in enumerate(names):
+                    order = ("base", "new") if (done + i) % 2 == 0 else ("new", "base")
+                    for key in order:
+                        times[key][name] += sides[key].times_from(name, counts[name])
+                done += 1
+                bu.log(
+                    f"[ab] round {done}/{rounds} (worker pair {p + 1}/{processes}): "
+                    f"{time.perf_counter() - t0:.0f} s"
+                )
+        finally:
+            for side in sides.values():
+                side.close()
     return tuple(
-        {name: bu.Timing(times=values) for name, values in times[id(side)].items()}
-        for side in (base, new)
+        {name: bu.Timing(times=values) for name, values in times[key].items()}
+        for key in ("base", "new")
     )
 
 
@@ -168,6 +188,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=10, help="bursts per case and side")
     parser.add_argument("--burst", type=float, default=0.02, help="seconds per burst (about)")
     parser.add_argument("--match", default="", help="regular expression on the case names")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="successive worker pairs sharing the rounds"
+    )
     parser.add_argument("--tolerance", type=float, default=compare.TOLERANCE)
     parser.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -179,7 +202,11 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()[0]
     bu.log(f"[ab] load average at start {load_start:.2f}")
     start = time.perf_counter()
-    base, new = interleaved_runs_from(args.base, args.new, args.match, args.rounds, args.burst)
+    if not 1 <= args.processes <= args.rounds:
+        parser.error(f"--processes must be between 1 and --rounds ({args.rounds})")
+    base, new = interleaved_runs_from(
+        args.base, args.new, args.match, args.rounds, args.burst, args.processes
+    )
     load_end = os.getloadavg()[0]
     bu.log(f"[ab] load average at end {load_end:.2f}")
     rows = compare.comparison_from_timings([base], [new], args.tolerance)
@@ -192,16 +219,17 @@ def main(argv=None) -> int:
                 "# A/B of two checkouts (`benchmarks/ab.py`)",
                 "",
                 f"Generated on {info['date']} by `.venv/bin/python benchmarks/ab.py --base BASE "
-                f"--rounds {args.rounds} --burst {args.burst:g}"
+                f"--rounds {args.rounds} --burst {args.burst:g} --processes {args.processes}"
                 + (f' --match "{args.match}"' if args.match else "")
                 + f"` (whole run {time.perf_counter() - start:.0f} s).",
                 "",
                 f"* Base: {commit_of(args.base)}.",
                 f"* New: {commit_of(args.new)}.",
                 *su.machine_lines(info, load_start, load_end),
-                "* Each case: interleaved bursts of single calls in two worker processes, pooled "
-                "over the rounds. The `bound` rows run identical code on both sides: their ratios "
-                "are the noise of this run.",
+                "* Each case: interleaved bursts of single calls in two worker processes (a fresh "
+                f"pair for each of {args.processes} shares of the rounds), pooled over the rounds. "
+                "The `bound` rows run identical code on both sides: their ratios are the noise "
+                "of this run.",
                 "",
                 table,
             ]

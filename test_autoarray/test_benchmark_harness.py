@@ -100,6 +100,41 @@ def test_ab_without_base_is_refused(capsys):
     assert "--base is required" in capsys.readouterr().err
 
 
+def test_ab_refuses_more_worker_pairs_than_rounds(capsys):
+    with pytest.raises(SystemExit):
+        ab.main(["--base", ".", "--rounds", "2", "--processes", "3"])
+    assert "--processes must be between 1 and --rounds (2)" in capsys.readouterr().err
+
+
+def test_ab_shares_the_rounds_over_fresh_worker_pairs(monkeypatch):
+    started = []
+
+    class FakeSide:
+        """A worker whose every call takes 1 ms on the base and 2 ms on the new side."""
+
+        def __init__(self, root, pattern):
+            self.root, self.pair = root, len(started) // 2
+            started.append(root)
+            self.closed = False
+
+        def read(self):
+            return {"cases": {"case a": 1e-3, "case b": 1e-3}}
+
+        def times_from(self, case, n):
+            assert not self.closed
+            return [(1e-3 if self.root == "base" else 2e-3) * (1 + self.pair)] * n
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(ab, "Side", FakeSide)
+    base, new = ab.interleaved_runs_from("base", "new", "", rounds=5, burst=3e-3, processes=2)
+    assert started == ["base", "new", "base", "new"]
+    # 3 rounds in the first pair, 2 in the second; 3 calls a burst (3 ms / 1 ms).
+    assert sorted(base["case a"].times) == [1e-3] * 9 + [2e-3] * 6
+    assert sorted(new["case b"].times) == [2e-3] * 9 + [4e-3] * 6
+
+
 def test_ab_names_a_checkout_by_its_commit_or_its_path(tmp_path):
     root = Path(__file__).resolve().parents[1]
     head = subprocess.run(

@@ -31,7 +31,7 @@ from autoarray.device_cache import DeviceArrayCache
 from autoarray.jax_util import bcoo_from, is_bcoo, is_jax_array, warn_if_x64_disabled
 from autoarray.mask import mask_2d_util
 from autoarray.mask.mask_2d import Mask2D
-from autoarray.operators import convolver_util
+from autoarray.operators import convolver_util, csr_util
 from autoarray.structures.arrays.array_2d import Array2D
 
 __all__ = ["Convolver", "ConvolverState"]
@@ -886,7 +886,7 @@ class ConvolverState:
             operator = self.real_space_operator_for(use_mixed_precision)
             if isinstance(values, np.ndarray) and values.shape[1] == 1:
                 # An image: the matrix-vector product is ~1 us cheaper than a one-column matrix.
-                out = (operator @ values[:, 0])[:, None]
+                out = csr_util.csr_matvec_from(operator, values[:, 0])[:, None]
             else:
                 result = operator @ values
                 out = result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
