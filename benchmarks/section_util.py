@@ -1,6 +1,6 @@
 """
 Helpers of the benchmark scripts that write their own section of ``benchmarks/RESULTS.md``
-(``jax_inversion.py``, ``mapping_matrix.py``): the section replacement, the peak resident memory
+(``ab.py``, ``jax_inversion.py``, ``mapping_matrix.py``, ``survey.py``): the section replacement, the peak resident memory
 of one call, and a one-line description of the (shared, noisy) machine.
 """
 

@@ -39,14 +39,14 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "workspace_scripts" / "survey"))
 
 import bench_util as bu  # noqa: E402
+import section_util as su  # noqa: E402
 import simulate_sample  # noqa: E402
 
 import autogalaxy as ag  # noqa: E402
 from autogalaxy.sample import fit_object, model_from_file, object_folders_in  # noqa: E402
 
 RESULTS_PATH = HERE / "RESULTS.md"
-START_MARKER = "<!-- survey:start -->"
-END_MARKER = "<!-- survey:end -->"
+SECTION = "survey"  # <!-- survey:start --> ... <!-- survey:end --> in RESULTS.md
 OUTPUT = HERE / "output" / "survey"
 MODEL = ROOT / "workspace_scripts" / "survey" / "model.py"
 N_OBJECTS = 40
@@ -184,15 +184,6 @@ def report_from(runs: list, machine: dict, total: float, waited: float) -> str:
     return "\n".join(lines)
 
 
-def results_with_section(text: str, report: str) -> str:
-    """RESULTS.md ``text`` with the survey section (between its markers) set to ``report``."""
-    section = f"{START_MARKER}\n{report}\n{END_MARKER}"
-    before, found, rest = text.partition(START_MARKER)
-    if not found:
-        return text.rstrip("\n") + "\n\n" + section + "\n"
-    return before + section + rest.partition(END_MARKER)[2]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -217,9 +208,7 @@ def main(argv=None) -> int:
     report = report_from(runs, bu.machine_info(), time.perf_counter() - start, waited)
     print(report)
     if args.write:
-        text = RESULTS_PATH.read_text() if RESULTS_PATH.exists() else ""
-        RESULTS_PATH.write_text(results_with_section(text, report))
-        log(f"[survey] wrote the survey section of {RESULTS_PATH}")
+        su.write_section(RESULTS_PATH, SECTION, report)
     return 0
 
 

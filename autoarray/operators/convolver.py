@@ -64,8 +64,11 @@ DENSITY_SAMPLE_STRIDE = 64
 DENSITY_SAMPLE_MARGIN = 2.0
 
 # The JAX FFT engine transforms at most this many bytes of phase frames and spectra per block of
-# columns (``jax.lax.map`` over column blocks), so its memory is bounded whatever the columns.
-JAX_FFT_MAX_CHUNK_BYTES = 256 * 2**20
+# columns (a ``jax.lax.fori_loop`` over column blocks), so its memory is bounded whatever the
+# columns. The estimate, (s^2 + 1) Py Px 16 bytes a column, is above what XLA allocates (1000
+# columns at s = 2 of the benchmark scene: 512 MB estimated, 395 MB of XLA temporaries in one
+# block, 370 MB in two), and the loop costs a few percent, so blocks stay large.
+JAX_FFT_MAX_CHUNK_BYTES = 512 * 2**20
 
 # ``normalize=True`` refuses a kernel whose |sum| is below this fraction of sum |values|.
 NORMALIZE_MIN_RELATIVE_SUM = 1e-8

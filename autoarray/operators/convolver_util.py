@@ -658,8 +658,10 @@ def columns_in_blocks_from(fn, values, n_out: int, block: int):
 
     ``fn`` maps (n_in, b) columns to (n_out, b) independently per column. The blocks run in a
     ``jax.lax.fori_loop`` (jit-able, differentiable), so the memory of ``fn``'s temporaries is
-    that of one block; the last block starts at ``n_col - block`` and recomputes a few columns
-    rather than padding the input.
+    that of one block. The fewest blocks of at most ``block`` columns are made equal
+    (``ceil(n_col / n_block)`` columns each); when they do not divide ``n_col`` the last block
+    starts at ``n_col - block`` and recomputes fewer than ``n_block`` columns rather than padding
+    the input.
     """
     import jax
     import jax.numpy as jnp
@@ -668,6 +670,7 @@ def columns_in_blocks_from(fn, values, n_out: int, block: int):
     if n_col <= block:
         return fn(values)
     n_block = -(-n_col // block)
+    block = -(-n_col // n_block)
 
     def one_block(i, out):
         start = jnp.minimum(i * block, n_col - block)

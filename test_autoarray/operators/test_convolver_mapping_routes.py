@@ -157,6 +157,22 @@ def test__columns_in_blocks__covers_every_column_once():
     np.testing.assert_array_equal(np.asarray(out), 2.0 * np.arange(10.0)[None, :])
 
 
+@pytest.mark.parametrize(
+    "n_col, block, expected", [(10, 6, 5), (10, 4, 4), (11, 3, 3), (1000, 512, 500)]
+)
+def test__columns_in_blocks__makes_the_fewest_equal_blocks(n_col, block, expected):
+    seen = []
+
+    def doubled(columns):
+        seen.append(columns.shape[1])
+        return 2.0 * columns[:1]
+
+    values = jnp.arange(2.0 * n_col).reshape(2, n_col)
+    out = convolver_util.columns_in_blocks_from(doubled, values, 1, block)
+    assert set(seen) == {expected}  # one block width (traced once per shape)
+    np.testing.assert_array_equal(np.asarray(out), 2.0 * np.arange(n_col)[None, :])
+
+
 def test__sparse_mapping_matrix_with_dense_blurring_rows__raises_under_jax():
     s = 1
     mask, _, state, psf, matrix, blurring = scene_from(s)
