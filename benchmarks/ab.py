@@ -4,6 +4,8 @@ Interleaved A/B timing of two checkouts of the library on the calls of ``benchma
     .venv/bin/python benchmarks/ab.py --base /tmp/bench-old                # new = this checkout
     .venv/bin/python benchmarks/ab.py --base /tmp/old --new . --rounds 20 --match "image|bound"
     .venv/bin/python benchmarks/ab.py --base /tmp/old --rounds 15 --processes 3 --write
+    .venv/bin/python benchmarks/ab.py --base /tmp/old --rounds 30 --processes 10 \
+        --match "bound|s=2 operator_build" --write --section ab-confirm
 
 Two worker processes (this interpreter, ``PYTHONPATH`` = each checkout, so each imports its own
 ``autoarray``) build the same scene and calls as ``measure.py`` (same names as in the data of
@@ -20,7 +22,10 @@ one pair of processes cannot tell from a change: ``--processes P`` shares the ro
 same checkout twice shows what is left.
 
 ``--write`` puts the table, the two commits and the machine in the "ab" section of
-``benchmarks/RESULTS.md``.
+``benchmarks/RESULTS.md``; ``--section ab-confirm`` names another section, for a rerun of the
+cases a whole run flagged (with more rounds and worker pairs, and the ``bound`` rows as the
+noise yardstick). A whole run of ~100 cases on a shared machine flags a few cases by chance;
+a flag that a rerun does not repeat is noise.
 
 The calls use only what both checkouts provide (``Convolver(kernel, state=..., use_fft=...)``,
 ``state_from``, ``convolved_image_from``, ``convolved_mapping_matrix_from``,
@@ -193,6 +198,12 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--tolerance", type=float, default=compare.TOLERANCE)
     parser.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
+    parser.add_argument(
+        "--section",
+        default=SECTION,
+        help=f"section of RESULTS.md that --write replaces (default {SECTION}; e.g. "
+        f"{SECTION}-confirm for a rerun of the cases a full run flagged)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -204,6 +215,11 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     if not 1 <= args.processes <= args.rounds:
         parser.error(f"--processes must be between 1 and --rounds ({args.rounds})")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.section):
+        parser.error(
+            f"--section must be lower-case words joined by '-' (like {SECTION}-confirm), "
+            f"got {args.section!r}"
+        )
     base, new = interleaved_runs_from(
         args.base, args.new, args.match, args.rounds, args.burst, args.processes
     )
@@ -216,11 +232,13 @@ def main(argv=None) -> int:
         info = bu.machine_info()
         report = "\n".join(
             [
-                "# A/B of two checkouts (`benchmarks/ab.py`)",
+                "# A/B of two checkouts (`benchmarks/ab.py`)"
+                + ("" if args.section == SECTION else f": {args.section}"),
                 "",
                 f"Generated on {info['date']} by `.venv/bin/python benchmarks/ab.py --base BASE "
                 f"--rounds {args.rounds} --burst {args.burst:g} --processes {args.processes}"
                 + (f' --match "{args.match}"' if args.match else "")
+                + (f" --section {args.section}" if args.section != SECTION else "")
                 + f"` (whole run {time.perf_counter() - start:.0f} s).",
                 "",
                 f"* Base: {commit_of(args.base)}.",
@@ -234,7 +252,7 @@ def main(argv=None) -> int:
                 table,
             ]
         )
-        su.write_section(RESULTS_PATH, SECTION, report)
+        su.write_section(RESULTS_PATH, args.section, report)
     return 1 if any(r["verdict"] == "slower" for r in rows) else 0
 
 

@@ -106,6 +106,46 @@ def test_ab_refuses_more_worker_pairs_than_rounds(capsys):
     assert "--processes must be between 1 and --rounds (2)" in capsys.readouterr().err
 
 
+def test_ab_refuses_a_section_name_that_is_not_a_marker_name(capsys):
+    with pytest.raises(SystemExit):
+        ab.main(["--base", ".", "--section", "AB confirm"])
+    err = capsys.readouterr().err
+    assert "--section must be lower-case words joined by '-' (like ab-confirm)" in err
+    assert "'AB confirm'" in err
+
+
+def test_ab_writes_the_named_section_and_leaves_the_others(monkeypatch, tmp_path):
+    class FakeSide:
+        """Every call takes 1 ms on the base and 2 ms on the new side."""
+
+        def __init__(self, root, pattern):
+            self.root = root
+
+        def read(self):
+            return {"cases": {"case a": 1e-3}}
+
+        def times_from(self, case, n):
+            return [1e-3 if str(self.root) == "base" else 2e-3] * n
+
+        def close(self):
+            pass
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("<!-- ab:start -->\nfull run\n<!-- ab:end -->\n")
+    monkeypatch.setattr(ab, "Side", FakeSide)
+    monkeypatch.setattr(ab, "RESULTS_PATH", results)
+    code = ab.main(
+        ["--base", "base", "--new", "new", "--rounds", "2", "--write", "--section", "ab-confirm"]
+    )
+    assert code == 1  # the new side is twice as slow
+    text = results.read_text()
+    assert text.startswith("<!-- ab:start -->\nfull run\n<!-- ab:end -->\n")
+    confirm = text.split("<!-- ab-confirm:start -->")[1].split("<!-- ab-confirm:end -->")[0]
+    assert "# A/B of two checkouts (`benchmarks/ab.py`): ab-confirm" in confirm
+    assert "--rounds 2 --burst 0.02 --processes 1 --section ab-confirm`" in confirm
+    assert "| case a | 1 ms | 2 ms | 2.000 | 1 ms | 2 ms | 2.000 | slower |" in confirm
+
+
 def test_ab_shares_the_rounds_over_fresh_worker_pairs(monkeypatch):
     started = []
 

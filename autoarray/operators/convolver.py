@@ -40,13 +40,16 @@ __all__ = ["Convolver", "ConvolverState"]
 # (s^2 * Ky * Kx taps per output pixel) is at most ``REAL_SPACE_MAX_TAPS * (s^2 + 1)``: the FFT
 # engine does s^2 forward transforms and one inverse, the real-space one work proportional to the
 # taps. ``benchmarks/run.py`` (100 x 100 frame, 3" mask, see benchmarks/RESULTS.md) measured the
-# NumPy crossover at 18, 21 and 25 taps per transform for s = 1, 2, 4 (a 5 x 5 kernel is real
-# space at s = 1, a 7 x 7 is FFT).
+# NumPy crossover at 18 to 26, 21 to 28 and 25 to 29 taps per transform for s = 1, 2, 4 over
+# three runs on the shared 2-core VM (it moves with the load); a 5 x 5 kernel is real space at
+# s = 1, a 7 x 7 (24.5 per transform, near break-even) is FFT.
 REAL_SPACE_MAX_TAPS = 20
 
 # A NumPy mapping matrix with at most this fraction of non-zeros goes through the sparse
 # real-space operator when ``use_fft=None``: its cost scales with the non-zeros, the FFT's with
-# the number of columns. Measured crossover: 0.054, 0.051, 0.035 for s = 1, 2, 4.
+# the number of columns. Measured crossover (``benchmarks/run.py``, three runs on the shared
+# 2-core VM): 0.045 to 0.054, 0.022 to 0.051 and 0.020 to 0.035 for s = 1, 2, 4, so at s >= 2
+# a density between ~0.02 and 0.04 may take the slower route (up to ~1.4x the FFT's time).
 SPARSE_MAX_DENSITY = 0.04
 
 # JAX mapping matrices given sparse (``jax.experimental.sparse.BCOO`` or ``scipy.sparse``) go
@@ -891,7 +894,11 @@ class ConvolverState:
                 # An image: the matrix-vector product is ~1 us cheaper than a one-column matrix.
                 out = csr_util.csr_matvec_from(operator, values[:, 0])[:, None]
             else:
-                result = operator @ values
+                result = (
+                    csr_util.csr_matmat_from(operator, values)
+                    if scipy.sparse.issparse(values)
+                    else operator @ values
+                )
                 out = result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
             _check_convolved_finite(out, values, n_top)
             return out

@@ -44,7 +44,7 @@ import scipy.sparse
 
 from autoarray import exc
 from autoarray.mask.mask_2d import Mask2D
-from autoarray.operators import convolver_util
+from autoarray.operators import convolver_util, csr_util
 
 __all__ = [
     "ENGINES",
@@ -245,7 +245,7 @@ def curvature_matrix_via_factored_from(
     numpy.ndarray
         (S, S) dense, symmetric.
     """
-    operated = weighted_operator @ scipy.sparse.csr_array(mapping_matrix)
+    operated = csr_util.csr_matmat_from(weighted_operator, scipy.sparse.csr_array(mapping_matrix))
     n, n_src = operated.shape
     if operated.nnz > dense_density * n * n_src:
         dense = np.asfortranarray(operated.toarray())

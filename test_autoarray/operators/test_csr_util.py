@@ -1,5 +1,5 @@
 """
-The direct CSR product of ``csr_util`` against ``scipy.sparse``'s ``@`` (bit-for-bit) and a dense
+The CSR products of ``csr_util`` against ``scipy.sparse``'s ``@`` (bit-for-bit) and a dense
 product; operands it does not take go through ``@``; the fallback when the private routine is
 unusable.
 """
@@ -85,3 +85,46 @@ def test_falls_back_to_scipy_when_the_private_module_is_missing(monkeypatch):
         monkeypatch.undo()
         importlib.reload(csr_util)
     assert csr_util.USES_SPARSETOOLS_DIRECTLY
+
+
+# ------------------------------------------------------------------ sparse x sparse
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matmat_keeps_the_operators_int32_indices_and_is_scipy_bit_for_bit(dtype):
+    operator = operator_from(30, 50, dtype, np.int32, seed=4)
+    matrix = operator_from(50, 20, dtype, np.int64, seed=5)
+    got = csr_util.csr_matmat_from(operator, matrix)
+    expected = operator @ matrix
+    # scipy alone widens both operands to int64; given int32 indices it stays int32.
+    assert expected.indices.dtype == np.int64
+    assert got.indices.dtype == np.int32 and got.indptr.dtype == np.int32
+    assert got.dtype == expected.dtype == dtype
+    assert np.array_equal(got.toarray(), expected.toarray())
+    dense = operator.toarray().astype(np.float64) @ matrix.toarray().astype(np.float64)
+    assert np.abs(got.toarray() - dense).max() < (1e-5 if dtype == np.float32 else 1e-13)
+    assert matrix.indices.dtype == np.int64  # the caller's matrix is not changed
+
+
+def test_indices_that_do_not_fit_int32_stay_wide():
+    # Decided without the product: csr_matmat allocates work arrays as long as the columns.
+    operator = operator_from(4, 3, np.float64, np.int32, seed=6)
+    wide = 2**31 + 5
+    matrix = scipy.sparse.csr_array(
+        (np.array([2.0, 3.0]), np.array([0, wide - 1], dtype=np.int64), np.array([0, 1, 1, 2])),
+        shape=(3, wide),
+    )
+    assert csr_util.narrower_index_dtype_for(operator, matrix) is None
+    fits = operator_from(3, 9, np.float64, np.int64, seed=9)
+    assert csr_util.narrower_index_dtype_for(operator, fits) == np.int32
+    assert csr_util.narrower_index_dtype_for(operator, fits.tocsc()) is None
+    assert csr_util.narrower_index_dtype_for(fits, operator) is None  # already narrower
+    assert csr_util.narrower_index_dtype_for(operator.toarray(), fits) is None
+
+
+@pytest.mark.parametrize("to_format", ["tocsc", "tocoo"])
+def test_matmat_of_other_formats_goes_through_scipy(to_format):
+    operator = operator_from(30, 50, np.float64, np.int32, seed=7)
+    matrix = getattr(operator_from(50, 20, np.float64, np.int64, seed=8), to_format)()
+    got = csr_util.csr_matmat_from(operator, matrix)
+    assert np.array_equal(got.toarray(), (operator @ matrix).toarray())
