@@ -40,15 +40,15 @@ __all__ = ["Convolver", "ConvolverState"]
 # (s^2 * Ky * Kx taps per output pixel) is at most ``REAL_SPACE_MAX_TAPS * (s^2 + 1)``: the FFT
 # engine does s^2 forward transforms and one inverse, the real-space one work proportional to the
 # taps. ``benchmarks/run.py`` (100 x 100 frame, 3" mask, see benchmarks/RESULTS.md) measured the
-# NumPy crossover at 18 to 26, 21 to 28 and 25 to 29 taps per transform for s = 1, 2, 4 over
-# three runs on the shared 2-core VM (it moves with the load); a 5 x 5 kernel is real space at
+# NumPy crossover at 14 to 26, 19 to 28 and 24 to 29 taps per transform for s = 1, 2, 4 over
+# four runs on the shared 2-core VM (it moves with the load); a 5 x 5 kernel is real space at
 # s = 1, a 7 x 7 (24.5 per transform, near break-even) is FFT.
 REAL_SPACE_MAX_TAPS = 20
 
 # A NumPy mapping matrix with at most this fraction of non-zeros goes through the sparse
 # real-space operator when ``use_fft=None``: its cost scales with the non-zeros, the FFT's with
-# the number of columns. Measured crossover (``benchmarks/run.py``, three runs on the shared
-# 2-core VM): 0.045 to 0.054, 0.022 to 0.051 and 0.020 to 0.035 for s = 1, 2, 4, so at s >= 2
+# the number of columns. Measured crossover (``benchmarks/run.py``, four runs on the shared
+# 2-core VM): 0.039 to 0.054, 0.022 to 0.051 and 0.020 to 0.035 for s = 1, 2, 4, so at s >= 2
 # a density between ~0.02 and 0.04 may take the slower route (up to ~1.4x the FFT's time).
 SPARSE_MAX_DENSITY = 0.04
 
@@ -56,8 +56,9 @@ SPARSE_MAX_DENSITY = 0.04
 # through the tap route (one scatter-add of every non-zero per polyphase tap) when its work,
 # non-zeros x taps, is at most ``JAX_TAP_UPDATES_PER_FFT_POINT`` x the FFT engine's work,
 # columns x (s^2 + 1) x Py x Px (forward transforms of the s^2 phase frames and one inverse).
-# ``benchmarks/mapping_matrix.py`` measured the crossover on the 2-core CPU at 2.2, 3.3 and 3.4
-# updates per FFT point for s = 1, 2, 4 (RESULTS.md, "Mapping-matrix convolution").
+# ``benchmarks/mapping_matrix.py`` measured the crossover on the 2-core CPU at 2.2 to 2.3, 2.5 to
+# 3.3 and 3.4 to 3.8 updates per FFT point for s = 1, 2, 4 over two runs (RESULTS.md,
+# "Mapping-matrix convolution").
 JAX_TAP_UPDATES_PER_FFT_POINT = 2.0
 
 # A dense NumPy mapping matrix is routed by the density of a sample of its rows (every
