@@ -217,7 +217,9 @@ def curvature_matrix_via_w_sparse_from(mapping_matrix, w_matrix) -> np.ndarray:
         (S, S) dense, symmetric.
     """
     mapping_matrix = scipy.sparse.csr_array(mapping_matrix)
-    product = scipy.sparse.csr_array(mapping_matrix.T) @ (w_matrix @ mapping_matrix)
+    product = scipy.sparse.csr_array(mapping_matrix.T) @ csr_util.csr_matmat_from(
+        w_matrix, mapping_matrix
+    )
     return symmetric_part_from(product.toarray())
 
 
