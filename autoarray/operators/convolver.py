@@ -895,11 +895,7 @@ class ConvolverState:
                 # An image: the matrix-vector product is ~1 us cheaper than a one-column matrix.
                 out = csr_util.csr_matvec_from(operator, values[:, 0])[:, None]
             else:
-                result = (
-                    csr_util.csr_matmat_from(operator, values)
-                    if scipy.sparse.issparse(values)
-                    else operator @ values
-                )
+                result = csr_util.csr_matmat_from(operator, values)
                 out = result.toarray() if scipy.sparse.issparse(result) else np.asarray(result)
             _check_convolved_finite(out, values, n_top)
             return out

@@ -216,10 +216,9 @@ def curvature_matrix_via_w_sparse_from(mapping_matrix, w_matrix) -> np.ndarray:
     numpy.ndarray
         (S, S) dense, symmetric.
     """
-    mapping_matrix = scipy.sparse.csr_array(mapping_matrix)
-    product = scipy.sparse.csr_array(mapping_matrix.T) @ csr_util.csr_matmat_from(
-        w_matrix, mapping_matrix
-    )
+    # Narrowed once, so that neither product widens W's (or W A's) int32 indices.
+    mapping_matrix = csr_util.csr_narrowed_for(w_matrix, scipy.sparse.csr_array(mapping_matrix))
+    product = scipy.sparse.csr_array(mapping_matrix.T) @ (w_matrix @ mapping_matrix)
     return symmetric_part_from(product.toarray())
 
 

@@ -122,6 +122,24 @@ def test_indices_that_do_not_fit_int32_stay_wide():
     assert csr_util.narrower_index_dtype_for(operator.toarray(), fits) is None
 
 
+def test_narrowed_matrix_shares_the_values_or_is_the_matrix_itself():
+    operator = operator_from(30, 50, np.float64, np.int32, seed=10)
+    wide = operator_from(50, 20, np.float64, np.int64, seed=11)
+    narrowed = csr_util.csr_narrowed_for(operator, wide)
+    assert narrowed.indices.dtype == np.int32 and narrowed.indptr.dtype == np.int32
+    assert np.array_equal(narrowed.toarray(), wide.toarray())
+    narrow = operator_from(50, 20, np.float64, np.int32, seed=12)
+    assert csr_util.csr_narrowed_for(operator, narrow) is narrow
+    dense = wide.toarray()
+    assert csr_util.csr_narrowed_for(operator, dense) is dense
+
+
+def test_matmat_of_a_dense_matrix_is_scipys_product():
+    operator = operator_from(30, 50, np.float64, np.int32, seed=13)
+    dense = np.random.default_rng(14).standard_normal((50, 4))
+    assert np.array_equal(csr_util.csr_matmat_from(operator, dense), operator @ dense)
+
+
 @pytest.mark.parametrize("to_format", ["tocsc", "tocoo"])
 def test_matmat_of_other_formats_goes_through_scipy(to_format):
     operator = operator_from(30, 50, np.float64, np.int32, seed=7)
